@@ -1,0 +1,17 @@
+namespace Pipeline.Contracts.Logs;
+
+/// <summary>A node collector's view of itself, for the API and for tests.</summary>
+[GenerateSerializer, Immutable, Alias("pipeline.CollectorStatus")]
+public sealed record CollectorStatus
+{
+    [Id(0)] public required string Node { get; init; }
+    [Id(1)] public required string Silo { get; init; }
+    [Id(2)] public int FilesFollowed { get; init; }
+    [Id(3)] public long RecordsRead { get; init; }
+    [Id(4)] public long RecordsAcknowledged { get; init; }
+    [Id(5)] public long BufferedBytes { get; init; }
+    [Id(6)] public bool Paused { get; init; }
+
+    /// <summary>True when every followed file is read to its end and every record acknowledged.</summary>
+    [Id(7)] public bool Drained { get; init; }
+}

@@ -1,0 +1,1 @@
+namespace Pipeline.Benchmarks; public static class Program { public static void Main() { } }
