@@ -14,4 +14,7 @@ public sealed record CollectorStatus
 
     /// <summary>True when every followed file is read to its end and every record acknowledged.</summary>
     [Id(7)] public bool Drained { get; init; }
+
+    /// <summary>Why the collector is idle, when it is (for example: placed on a silo of another node).</summary>
+    [Id(8)] public string? Error { get; init; }
 }

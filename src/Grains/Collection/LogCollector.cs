@@ -1,0 +1,481 @@
+using System.IO.Hashing;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Pipeline.Contracts.Logs;
+using Pipeline.Grains.Batching;
+using Pipeline.Grains.Collection.Decoding;
+using Pipeline.Grains.Collection.Tailing;
+using Pipeline.Grains.Configuration;
+using Pipeline.Grains.Telemetry;
+
+namespace Pipeline.Grains.Collection;
+
+/// <summary>
+/// The engine of a node collector for one <c>tail</c> input: reads lines from followed files,
+/// decodes them, packs records into per-tenant-shard batches, sends them with a bounded number
+/// in flight, and commits a file's offset only once every record before it is acknowledged.
+/// When the bytes read but not acknowledged reach <c>mem_buf_limit</c>, reading pauses; nothing
+/// is dropped. Not thread-safe: one loop (<see cref="RunAsync"/>) owns it.
+/// </summary>
+public sealed partial class LogCollector : ILineSink, ILogRecordSink
+{
+    /// <summary>How long the loop waits when no file had anything new.</summary>
+    public static readonly TimeSpan IdlePollInterval = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan MinRetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
+    private readonly string _node;
+    private readonly TailInputConfig _input;
+    private readonly LogsConfig _logs;
+    private readonly FileTailer _tailer;
+    private readonly ILogBatchSender _sender;
+    private readonly PipelineMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ContainerLogDecoderOptions _decoderOptions;
+    private readonly Dictionary<(string Tenant, int Shard), OpenBatch> _open = [];
+    private readonly List<InFlightBatch> _inFlight = [];
+    private readonly KeyValuePair<string, object?> _nodeTag;
+    private long _sequence;
+    private long _bufferedBytes;
+    private FollowedFile? _current;
+    private DateTimeOffset _lastRescan = DateTimeOffset.MinValue;
+    private DateTimeOffset? _pausedSince;
+    private bool _scannedOnce;
+
+    public LogCollector(
+        string node,
+        TailInputConfig input,
+        LogsConfig logs,
+        FileTailer tailer,
+        ILogBatchSender sender,
+        PipelineMetrics metrics,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _node = node;
+        _input = input;
+        _logs = logs;
+        _tailer = tailer;
+        _sender = sender;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _nodeTag = new("node", node);
+        _decoderOptions = new ContainerLogDecoderOptions { MaxRecordBytes = (int)Math.Min(input.MaxLineSize, int.MaxValue) };
+    }
+
+    public long RecordsRead { get; private set; }
+    public long RecordsAcknowledged { get; private set; }
+    public long BytesRead { get; private set; }
+
+    /// <summary>Bytes held in open and unacknowledged batches: what <c>mem_buf_limit</c> bounds.</summary>
+    public long BufferedBytes => _bufferedBytes + OpenBytes();
+
+    public bool Paused => _pausedSince is not null;
+    public int InFlightBatches => _inFlight.Count;
+
+    /// <summary>State as of the end of the last step; safe to read from any thread (metrics, status calls).</summary>
+    public CollectorStatus Status => _status;
+
+    private volatile CollectorStatus _status = new() { Node = "", Silo = "" };
+
+    /// <summary>Every followed file read to its end, nothing half-joined, every record acknowledged.</summary>
+    public bool Drained =>
+        _scannedOnce && _inFlight.Count == 0 && OpenBytes() == 0 && _tailer.AllAtEof &&
+        _tailer.Files.All(f => f.State is not FollowedFile s || s.Decoder.PendingStartOffset == long.MaxValue);
+
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested)
+        {
+            var progressed = await StepAsync();
+            if (!progressed)
+            {
+                await WaitAsync(cancellation);
+            }
+        }
+    }
+
+    /// <summary>One round: rescan when due, read while the buffer allows, send, take acknowledgements. True when anything moved.</summary>
+    public async Task<bool> StepAsync()
+    {
+        var now = _time.GetUtcNow();
+        if (now - _lastRescan >= _input.RefreshInterval)
+        {
+            _tailer.Rescan();
+            _lastRescan = now;
+            _scannedOnce = true;
+        }
+
+        var progressed = CollectCompleted();
+        var read = ReadFiles();
+        progressed |= read > 0;
+
+        now = _time.GetUtcNow();
+        foreach (var file in _tailer.Files)
+        {
+            if (file.State is FollowedFile followed)
+            {
+                _current = followed;
+                followed.Decoder.FlushExpired(this);
+                if (file.AtEof && (file.IsRotatedOut || _input.ExitOnEof) && followed.Decoder.PendingStartOffset != long.MaxValue)
+                {
+                    // A file that will not grow again (rotated away), or the last read before exit_on_eof: emit the half-joined line.
+                    followed.Decoder.FlushAll(this);
+                }
+            }
+        }
+
+        _current = null;
+        foreach (var open in _open.Values)
+        {
+            if (open.Writer.Count > 0 && (open.Writer.Length >= _logs.BatchBytes || now - open.OpenedAt >= _logs.FlushInterval || read == 0))
+            {
+                Close(open);
+                progressed = true;
+            }
+        }
+
+        progressed |= SendDue(now);
+        if (CollectCompleted())
+        {
+            progressed = true;
+        }
+
+        if (_inFlight.Count >= _logs.MaxInFlightBatches || Paused)
+        {
+            var sending = _inFlight.Where(b => b.Sending is not null).Select(b => (Task)b.Sending!).ToList();
+            if (sending.Count > 0)
+            {
+                await Task.WhenAny(sending);
+                progressed |= CollectCompleted();
+            }
+        }
+
+        Publish();
+        return progressed;
+    }
+
+    private async Task WaitAsync(CancellationToken cancellation)
+    {
+        var waits = new List<Task>(_inFlight.Count + 1) { Task.Delay(IdlePollInterval, _time, cancellation) };
+        foreach (var batch in _inFlight)
+        {
+            if (batch.Sending is not null)
+            {
+                waits.Add(batch.Sending);
+            }
+        }
+
+        try
+        {
+            await Task.WhenAny(waits);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Publish() => _status = new CollectorStatus
+    {
+        Node = _node,
+        Silo = "",
+        FilesFollowed = _tailer.Files.Count(),
+        RecordsRead = RecordsRead,
+        RecordsAcknowledged = RecordsAcknowledged,
+        BufferedBytes = BufferedBytes,
+        Paused = Paused,
+        Drained = Drained,
+    };
+
+    private long OpenBytes()
+    {
+        long total = 0;
+        foreach (var open in _open.Values)
+        {
+            total += open.Writer.Length;
+        }
+
+        return total;
+    }
+
+    private int ReadFiles()
+    {
+        var total = 0;
+        foreach (var file in _tailer.Files)
+        {
+            if (!UpdatePause())
+            {
+                break;
+            }
+
+            var read = _tailer.Read(file, this, (int)Math.Min(_logs.BatchBytes, int.MaxValue));
+            total += read;
+            foreach (var open in _open.Values)
+            {
+                if (open.Writer.Length >= _logs.BatchBytes)
+                {
+                    Close(open);
+                }
+            }
+
+            SendDue(_time.GetUtcNow());
+        }
+
+        if (total > 0)
+        {
+            BytesRead += total;
+            _metrics.InputBytes.Add(total, _nodeTag);
+        }
+
+        return total;
+    }
+
+    /// <summary>Starts or ends a pause by the buffer limit; true while reading may go on.</summary>
+    private bool UpdatePause()
+    {
+        var full = BufferedBytes >= _input.MemBufLimit;
+        var now = _time.GetUtcNow();
+        if (full && _pausedSince is null)
+        {
+            _pausedSince = now;
+            LogPaused(_logger, _node, BufferedBytes, _input.MemBufLimit);
+        }
+        else if (!full && _pausedSince is { } since)
+        {
+            _metrics.InputPausedSeconds.Add((now - since).TotalSeconds, _nodeTag);
+            _pausedSince = null;
+            LogResumed(_logger, _node, (now - since).TotalSeconds);
+        }
+
+        return !full;
+    }
+
+    void ILineSink.OnLine(TailedFile file, ReadOnlySpan<byte> line, long offset, long nextOffset, bool truncated)
+    {
+        var followed = file.State as FollowedFile ?? Follow(file);
+        if (followed.Source.FileKey != file.FileKey)
+        {
+            followed.Source = followed.Source with { FileKey = file.FileKey, Path = file.Path };
+        }
+
+        _current = followed;
+        followed.Decoder.Decode(line, offset, nextOffset, truncated, this);
+        _current = null;
+    }
+
+    void ILogRecordSink.Append(long offset, long timeUnixNanos, LogStream stream, LogRecordFlags flags, ReadOnlySpan<byte> message)
+    {
+        var file = _current ?? throw new InvalidOperationException("A record arrived outside of a file read.");
+        var key = (file.Tenant, file.Shard);
+        if (!_open.TryGetValue(key, out var open))
+        {
+            open = new OpenBatch(file.Tenant, file.Shard);
+            _open.Add(key, open);
+        }
+
+        if (open.Writer.Count == 0)
+        {
+            open.OpenedAt = _time.GetUtcNow();
+        }
+
+        if (!file.InOpenBatch)
+        {
+            file.InOpenBatch = true;
+            open.Files.Add(file);
+        }
+
+        open.Writer.Append(file.Source, offset, timeUnixNanos, stream, flags, message);
+        RecordsRead++;
+        if (flags != LogRecordFlags.None)
+        {
+            CountProblems(flags);
+        }
+    }
+
+    private void CountProblems(LogRecordFlags flags)
+    {
+        if ((flags & LogRecordFlags.Truncated) != 0)
+        {
+            _metrics.InputProblems.Add(1, _nodeTag, new("reason", "truncated"));
+        }
+
+        if ((flags & LogRecordFlags.Unparsed) != 0)
+        {
+            _metrics.InputProblems.Add(1, _nodeTag, new("reason", "unparsed"));
+        }
+
+        if ((flags & LogRecordFlags.Utf8Repaired) != 0)
+        {
+            _metrics.InputProblems.Add(1, _nodeTag, new("reason", "utf8_repaired"));
+        }
+
+        if ((flags & LogRecordFlags.Incomplete) != 0)
+        {
+            _metrics.InputProblems.Add(1, _nodeTag, new("reason", "incomplete"));
+        }
+    }
+
+    private FollowedFile Follow(TailedFile file)
+    {
+        KubernetesLogPath.TryParse(file.Path, out var info);
+        var source = new LogSource
+        {
+            FileKey = file.FileKey,
+            Path = file.Path,
+            Namespace = info?.Namespace,
+            PodName = info?.PodName,
+            PodId = info?.PodId,
+            ContainerName = info?.ContainerName,
+            ContainerId = info?.ContainerId,
+            Host = _node,
+        };
+        var tenant = string.IsNullOrEmpty(source.Namespace) ? "_unknown" : source.Namespace;
+        var followed = new FollowedFile(file, source, tenant, ShardOf(file.Path), new ContainerLogDecoder(_decoderOptions, _time));
+        file.State = followed;
+        return followed;
+    }
+
+    /// <summary>A file always goes to the same shard (by its path), so its records reach the store in order.</summary>
+    private int ShardOf(string path) =>
+        _logs.ShardsPerTenant == 1 ? 0 : (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(path)) % (uint)_logs.ShardsPerTenant);
+
+    private void Close(OpenBatch open)
+    {
+        var batch = open.Writer.Build(open.Tenant, _node, ++_sequence);
+        var inFlight = new InFlightBatch(batch, open.Shard, [.. open.Files]);
+        open.Files.Clear();
+        foreach (var file in inFlight.Files)
+        {
+            // Resume before any half-joined line; records between it and Position are replayed and deduplicated by id.
+            var resume = Math.Min(file.Decoder.PendingStartOffset, file.Tailed.Position);
+            file.Unacknowledged.Enqueue((inFlight, file.Tailed.FileKey, resume));
+            file.InOpenBatch = false;
+        }
+
+        _bufferedBytes += batch.Payload.Length;
+        _metrics.InputRecords.Add(batch.Count, _nodeTag);
+        _inFlight.Add(inFlight);
+    }
+
+    private bool SendDue(DateTimeOffset now)
+    {
+        var sent = false;
+        var sending = 0;
+        foreach (var batch in _inFlight)
+        {
+            if (batch.Sending is not null)
+            {
+                sending++;
+            }
+        }
+
+        foreach (var batch in _inFlight)
+        {
+            if (sending >= _logs.MaxInFlightBatches)
+            {
+                break;
+            }
+
+            if (batch.Sending is null && batch.RetryAt <= now)
+            {
+                batch.Attempts++;
+                batch.Sending = _sender.SendAsync(batch.Batch.Tenant, batch.Shard, batch.Batch);
+                _metrics.BatchesSent.Add(1, _nodeTag);
+                sending++;
+                sent = true;
+            }
+        }
+
+        return sent;
+    }
+
+    private bool CollectCompleted()
+    {
+        var any = false;
+        var committed = false;
+        for (var i = 0; i < _inFlight.Count; i++)
+        {
+            var batch = _inFlight[i];
+            if (batch.Sending is not { IsCompleted: true } task)
+            {
+                continue;
+            }
+
+            any = true;
+            batch.Sending = null;
+            var result = task.IsCompletedSuccessfully ? task.Result : DeliveryResult.Failed(task.Exception?.GetBaseException().Message ?? "cancelled");
+            if (!result.Delivered)
+            {
+                var delay = RetryDelay(batch.Attempts);
+                batch.RetryAt = _time.GetUtcNow() + delay;
+                _metrics.BatchesFailed.Add(1, _nodeTag);
+                LogDeliveryFailed(_logger, batch.Batch.Sequence, batch.Batch.Tenant, batch.Shard, batch.Attempts, delay.TotalMilliseconds, result.Error);
+                continue;
+            }
+
+            batch.Acknowledged = true;
+            RecordsAcknowledged += batch.Batch.Count;
+            _bufferedBytes -= batch.Batch.Payload.Length;
+            _inFlight.RemoveAt(i);
+            i--;
+            committed |= CommitAcknowledged(batch);
+        }
+
+        if (committed)
+        {
+            _tailer.FlushCheckpoints();
+        }
+
+        return any;
+    }
+
+    private bool CommitAcknowledged(InFlightBatch batch)
+    {
+        var committed = false;
+        foreach (var file in batch.Files)
+        {
+            long? resume = null;
+            string? key = null;
+            while (file.Unacknowledged.TryPeek(out var entry) && entry.Batch.Acknowledged)
+            {
+                file.Unacknowledged.Dequeue();
+                resume = entry.ResumeOffset;
+                key = entry.FileKey;
+            }
+
+            if (resume is null)
+            {
+                continue;
+            }
+
+            // After copytruncate the file has a new key; an offset of the old content must not be committed under it.
+            if (file.Tailed.FileKey == key)
+            {
+                _tailer.Commit(file.Tailed, resume.Value);
+                committed = true;
+            }
+        }
+
+        return committed;
+    }
+
+    private static TimeSpan RetryDelay(int attempts)
+    {
+        var exponential = MinRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempts - 1, 16));
+        var capped = Math.Min(exponential, MaxRetryDelay.TotalMilliseconds);
+        // Full jitter keeps many collectors from retrying in step after an outage.
+        return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Collector {Node}: buffer full ({Buffered} of {Limit} bytes), reading paused until batches are acknowledged")]
+    private static partial void LogPaused(ILogger logger, string node, long buffered, long limit);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Collector {Node}: reading resumed after {Seconds:F1}s paused")]
+    private static partial void LogResumed(ILogger logger, string node, double seconds);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Batch {Sequence} for {Tenant}/{Shard} not delivered (attempt {Attempts}), retrying in {DelayMs:F0} ms: {Error}")]
+    private static partial void LogDeliveryFailed(ILogger logger, long sequence, string tenant, int shard, int attempts, double delayMs, string? error);
+}

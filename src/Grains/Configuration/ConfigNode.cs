@@ -1,0 +1,246 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace Pipeline.Grains.Configuration;
+
+/// <summary>
+/// A YAML mapping being read into options. It knows its key path and line so every error
+/// names both, and it remembers which keys were read so unknown keys can be reported
+/// ("logs.inputs[0]: unknown key 'pathz' (line 4; expected one of …)").
+/// </summary>
+internal sealed class ConfigNode
+{
+    private readonly YamlMappingNode _node;
+    private readonly List<string> _errors;
+    private readonly HashSet<string> _known = new(StringComparer.OrdinalIgnoreCase);
+
+    public ConfigNode(YamlMappingNode node, string path, List<string> errors)
+    {
+        _node = node;
+        Path = path;
+        _errors = errors;
+    }
+
+    public string Path { get; }
+
+    public int Line => (int)_node.Start.Line;
+
+    public void Error(string message) => _errors.Add($"{Path} (line {Line}): {message}");
+
+    private string KeyPath(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+
+    private YamlNode? Find(string key, params string[] aliases)
+    {
+        _known.Add(key);
+        foreach (var alias in aliases)
+        {
+            _known.Add(alias);
+        }
+
+        foreach (var (k, v) in _node.Children)
+        {
+            if (k is YamlScalarNode { Value: { } name } &&
+                (string.Equals(name, key, StringComparison.OrdinalIgnoreCase) || aliases.Any(a => string.Equals(name, a, StringComparison.OrdinalIgnoreCase))))
+            {
+                return v;
+            }
+        }
+
+        return null;
+    }
+
+    private void ValueError(string key, YamlNode node, string message) =>
+        _errors.Add($"{KeyPath(key)} (line {node.Start.Line}): {message}");
+
+    public string? String(string key, string? fallback = null, params string[] aliases)
+    {
+        var node = Find(key, aliases);
+        if (node is null)
+        {
+            return fallback;
+        }
+
+        if (node is YamlScalarNode scalar)
+        {
+            return scalar.Value;
+        }
+
+        ValueError(key, node, "expected a single value");
+        return fallback;
+    }
+
+    public bool Bool(string key, bool fallback, params string[] aliases)
+    {
+        var node = Find(key, aliases);
+        if (node is null)
+        {
+            return fallback;
+        }
+
+        var text = (node as YamlScalarNode)?.Value?.Trim().ToLowerInvariant();
+        switch (text)
+        {
+            case "true" or "on" or "yes":
+                return true;
+            case "false" or "off" or "no":
+                return false;
+            default:
+                ValueError(key, node, $"'{text}' is not a boolean (expected true or false)");
+                return fallback;
+        }
+    }
+
+    public int Int(string key, int fallback, int min, int max, params string[] aliases)
+    {
+        var node = Find(key, aliases);
+        if (node is null)
+        {
+            return fallback;
+        }
+
+        var text = (node as YamlScalarNode)?.Value;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            ValueError(key, node, $"'{text}' is not a whole number from {min} to {max}");
+            return fallback;
+        }
+
+        return value;
+    }
+
+    /// <summary>A size such as <c>64MiB</c>, <c>5M</c> (fluent-bit style), <c>512k</c> or a plain byte count.</summary>
+    public long Size(string key, long fallback, long min, params string[] aliases)
+    {
+        var node = Find(key, aliases);
+        if (node is null)
+        {
+            return fallback;
+        }
+
+        var text = (node as YamlScalarNode)?.Value;
+        if (!ConfigValues.TryParseSize(text, out var value) || value < min)
+        {
+            ValueError(key, node, $"'{text}' is not a size of at least {min} bytes (write it like 64MiB, 5M, 512KB or 1048576)");
+            return fallback;
+        }
+
+        return value;
+    }
+
+    /// <summary>A duration such as <c>10s</c>, <c>500ms</c>, <c>1m</c>, <c>1h</c>, or a plain number of seconds (fluent-bit style).</summary>
+    public TimeSpan Duration(string key, TimeSpan fallback, TimeSpan min, params string[] aliases)
+    {
+        var node = Find(key, aliases);
+        if (node is null)
+        {
+            return fallback;
+        }
+
+        var text = (node as YamlScalarNode)?.Value;
+        if (!ConfigValues.TryParseDuration(text, out var value) || value < min)
+        {
+            ValueError(key, node, $"'{text}' is not a duration of at least {min.TotalSeconds}s (write it like 10s, 500ms, 5m or a number of seconds)");
+            return fallback;
+        }
+
+        return value;
+    }
+
+    /// <summary>A list of strings, written as a YAML sequence or (fluent-bit style) one comma-separated string.</summary>
+    public List<string> StringList(string key, params string[] aliases)
+    {
+        var node = Find(key, aliases);
+        var result = new List<string>();
+        switch (node)
+        {
+            case null:
+                break;
+            case YamlScalarNode { Value: { } text }:
+                result.AddRange(text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                break;
+            case YamlSequenceNode sequence:
+                foreach (var item in sequence)
+                {
+                    if (item is YamlScalarNode { Value: { } value })
+                    {
+                        result.Add(value);
+                    }
+                    else
+                    {
+                        ValueError(key, item, "expected a list of strings");
+                    }
+                }
+
+                break;
+            default:
+                ValueError(key, node, "expected a list of strings");
+                break;
+        }
+
+        return result;
+    }
+
+    public ConfigNode? Section(string key)
+    {
+        var node = Find(key);
+        switch (node)
+        {
+            case null:
+                return null;
+            case YamlMappingNode mapping:
+                return new ConfigNode(mapping, KeyPath(key), _errors);
+            case YamlScalarNode { Value: null or "" or "~" }:
+                return null;
+            default:
+                ValueError(key, node, "expected a mapping of keys to values");
+                return null;
+        }
+    }
+
+    public List<ConfigNode> Sections(string key)
+    {
+        var node = Find(key);
+        var result = new List<ConfigNode>();
+        switch (node)
+        {
+            case null or YamlScalarNode { Value: null or "" or "~" }:
+                break;
+            case YamlSequenceNode sequence:
+                var i = 0;
+                foreach (var item in sequence)
+                {
+                    if (item is YamlMappingNode mapping)
+                    {
+                        result.Add(new ConfigNode(mapping, $"{KeyPath(key)}[{i}]", _errors));
+                    }
+                    else
+                    {
+                        _errors.Add($"{KeyPath(key)}[{i}] (line {item.Start.Line}): expected a mapping of keys to values");
+                    }
+
+                    i++;
+                }
+
+                break;
+            default:
+                ValueError(key, node, "expected a list");
+                break;
+        }
+
+        return result;
+    }
+
+    /// <summary>Reports every key of this mapping that no reader asked for. Call after reading all keys.</summary>
+    public void RejectUnknownKeys()
+    {
+        foreach (var (k, _) in _node.Children)
+        {
+            var name = (k as YamlScalarNode)?.Value ?? k.ToString();
+            if (!_known.Contains(name))
+            {
+                var expected = string.Join(", ", _known.Order(StringComparer.Ordinal));
+                _errors.Add($"{KeyPath(name)} (line {k.Start.Line}): unknown key '{name}' (expected one of {expected})");
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace Pipeline.Grains.Configuration;
+
+/// <summary>The <c>logs:</c> section: inputs, outputs and how batches travel between them.</summary>
+public sealed class LogsConfig
+{
+    public const int DefaultShardsPerTenant = 2;
+    public const long DefaultBatchBytes = 512 * 1024;
+    public const int DefaultMaxInFlightBatches = 4;
+    public static readonly TimeSpan DefaultFlushInterval = TimeSpan.FromSeconds(1);
+
+    public List<TailInputConfig> Inputs { get; init; } = [];
+    public List<LogOutputConfig> Outputs { get; init; } = [];
+
+    /// <summary>Aggregator shards per tenant; a file always goes to the same shard so its records stay in order.</summary>
+    public int ShardsPerTenant { get; init; } = DefaultShardsPerTenant;
+
+    /// <summary>A batch is sent when it holds this many bytes (or at the flush interval).</summary>
+    public long BatchBytes { get; init; } = DefaultBatchBytes;
+
+    /// <summary>Longest a record waits in a collector before its batch is sent (fluent-bit's <c>Flush</c>).</summary>
+    public TimeSpan FlushInterval { get; init; } = DefaultFlushInterval;
+
+    /// <summary>Batches a collector has sent and not yet seen acknowledged, at most.</summary>
+    public int MaxInFlightBatches { get; init; } = DefaultMaxInFlightBatches;
+}

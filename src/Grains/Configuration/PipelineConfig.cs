@@ -1,0 +1,18 @@
+namespace Pipeline.Grains.Configuration;
+
+/// <summary>
+/// The pipeline file, as read. Sections for metrics (<c>scrape_configs</c>, <c>remote_write</c>)
+/// and tenants join this type as those stages land.
+/// </summary>
+public sealed class PipelineConfig
+{
+    /// <summary>Where checkpoints and the embedded stores live when <c>data_dir</c> is not given.</summary>
+    public const string DefaultDataDir = "./data";
+
+    public string DataDir { get; init; } = DefaultDataDir;
+
+    /// <summary>Name of the node this silo collects for: <c>node_name</c>, else $NODE_NAME, else the host name.</summary>
+    public required string NodeName { get; init; }
+
+    public LogsConfig Logs { get; init; } = new();
+}

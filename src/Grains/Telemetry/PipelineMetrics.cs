@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Pipeline.Contracts.Logs;
+
+namespace Pipeline.Grains.Telemetry;
+
+/// <summary>
+/// The pipeline's own instruments (meter <see cref="MeterName"/>), exported at <c>/metrics</c>.
+/// One instance per silo; every stage records into it with its own tags.
+/// </summary>
+public sealed class PipelineMetrics
+{
+    public const string MeterName = "Pipeline";
+
+    public PipelineMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        InputRecords = meter.CreateCounter<long>("pipeline_input_records", description: "Log records read and decoded by collectors.");
+        InputBytes = meter.CreateCounter<long>("pipeline_input_bytes", "By", "Bytes of log files read by collectors.");
+        InputProblems = meter.CreateCounter<long>("pipeline_input_problems", description: "Lines kept despite a problem, by reason (truncated, unparsed, utf8_repaired, incomplete).");
+        InputPausedSeconds = meter.CreateCounter<double>("pipeline_input_paused_seconds", "s", "Time log reading spent paused because the buffer was full.");
+        BatchesSent = meter.CreateCounter<long>("pipeline_batches_sent", description: "Log batches sent to aggregators (retries included).");
+        BatchesFailed = meter.CreateCounter<long>("pipeline_batches_failed", description: "Log batch deliveries that failed and will be retried, by reason.");
+        OutputRecords = meter.CreateCounter<long>("pipeline_output_records", description: "Records written by outputs, by output and result (stored, duplicate).");
+        OutputErrors = meter.CreateCounter<long>("pipeline_output_errors", description: "Output writes that failed, by output.");
+        FileEvents = meter.CreateCounter<long>("pipeline_input_file_events", description: "Followed-file events by kind (opened, rotated, truncated, resumed, restarted).");
+        meter.CreateObservableGauge("pipeline_input_buffer_bytes", () => Observe(s => s.BufferedBytes), "By", "Bytes read by a collector and not yet acknowledged by the store.");
+        meter.CreateObservableGauge("pipeline_input_paused", () => Observe(s => s.Paused ? 1 : 0), description: "1 while a collector's reading is paused because its buffer is full.");
+        meter.CreateObservableGauge("pipeline_input_files", () => Observe(s => s.FilesFollowed), description: "Files a collector follows.");
+    }
+
+    private readonly ConcurrentDictionary<string, Func<CollectorStatus>> _collectors = new();
+
+    /// <summary>Lets the gauges read a collector's state; the collector grain registers on activation.</summary>
+    public void RegisterCollector(string node, Func<CollectorStatus> status) => _collectors[node] = status;
+
+    public void UnregisterCollector(string node) => _collectors.TryRemove(node, out _);
+
+    private IEnumerable<Measurement<long>> Observe(Func<CollectorStatus, long> value)
+    {
+        foreach (var (node, status) in _collectors)
+        {
+            yield return new Measurement<long>(value(status()), new KeyValuePair<string, object?>("node", node));
+        }
+    }
+
+    public Counter<long> InputRecords { get; }
+    public Counter<long> InputBytes { get; }
+    public Counter<long> InputProblems { get; }
+    public Counter<double> InputPausedSeconds { get; }
+    public Counter<long> BatchesSent { get; }
+    public Counter<long> BatchesFailed { get; }
+    public Counter<long> OutputRecords { get; }
+    public Counter<long> OutputErrors { get; }
+    public Counter<long> FileEvents { get; }
+}

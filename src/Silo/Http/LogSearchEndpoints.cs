@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+using Pipeline.Contracts.Logs;
+using Pipeline.Grains.Search;
+using Pipeline.Grains.Search.Kql;
+
+namespace Pipeline.Silo.Http;
+
+/// <summary><c>GET /api/logs/search?q=&amp;from=&amp;to=&amp;limit=</c>: KQL over the stores of every silo.</summary>
+public static class LogSearchEndpoints
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 10_000;
+
+    public static IEndpointRouteBuilder MapLogSearch(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/logs/search", SearchAsync);
+        return app;
+    }
+
+    private static async Task SearchAsync(HttpContext http, LogSearchFanOut search)
+    {
+        var query = http.Request.Query;
+        var q = query["q"].ToString();
+        try
+        {
+            KqlParser.Parse(q);
+        }
+        catch (KqlSyntaxException e)
+        {
+            await Error(http, $"q: {e.Message}", e.Position);
+            return;
+        }
+
+        if (!TryTime(query["from"], long.MinValue, out var from) || !TryTime(query["to"], long.MaxValue, out var to))
+        {
+            await Error(http, "from/to: expected RFC3339 times such as 2026-11-25T10:00:00Z");
+            return;
+        }
+
+        var limit = DefaultLimit;
+        if (query["limit"].Count > 0 && (!int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit > MaxLimit))
+        {
+            await Error(http, $"limit: expected a whole number from 0 to {MaxLimit}");
+            return;
+        }
+
+        var result = await search.SearchAsync(new LogSearchRequest { Query = q, FromUnixNanos = from, ToUnixNanos = to, Limit = limit });
+
+        // Hits are stored as JSON documents; write them as they are rather than parse and re-serialize.
+        var body = new StringBuilder(256 + result.Hits.Sum(h => h.Document.Length + 1));
+        body.Append("{\"total\":").Append(result.Total.ToString(CultureInfo.InvariantCulture)).Append(",\"hits\":[");
+        for (var i = 0; i < result.Hits.Count; i++)
+        {
+            body.Append(i == 0 ? "" : ",").Append(result.Hits[i].Document);
+        }
+
+        body.Append("]}");
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(body.ToString());
+    }
+
+    private static bool TryTime(string? text, long fallback, out long unixNanos)
+    {
+        unixNanos = fallback;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return false;
+        }
+
+        unixNanos = (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+        return true;
+    }
+
+    private static Task Error(HttpContext http, string message, int? position = null)
+    {
+        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return http.Response.WriteAsJsonAsync(new { error = message, position });
+    }
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Pipeline.Tests.Support;
+
+/// <summary>Writes container log lines the way docker (json-file) or containerd (CRI) do, and rotates like them.</summary>
+public sealed class ContainerLogFile(string path, bool cri)
+{
+    private static readonly DateTime Start = new(2026, 11, 25, 10, 0, 0, DateTimeKind.Utc);
+    private int _rotations;
+
+    public string Path { get; } = path;
+
+    /// <summary>The docker-style symlink name for a pod's container under <paramref name="directory"/>.</summary>
+    public static string ContainersPath(string directory, string ns, string pod, string container) =>
+        System.IO.Path.Combine(directory, $"{pod}_{ns}_{container}-{new string('a', 56)}{Math.Abs(pod.GetHashCode(StringComparison.Ordinal)) % 100_000_000:d8}.log");
+
+    public static string Line(bool cri, string message, long sequence, string stream = "stdout")
+    {
+        var time = Start.AddTicks(sequence * 10).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'00Z'", CultureInfo.InvariantCulture);
+        return cri
+            ? $"{time} {stream} F {message}\n"
+            : JsonSerializer.Serialize(new Dictionary<string, string> { ["log"] = message + "\n", ["stream"] = stream, ["time"] = time }) + "\n";
+    }
+
+    public void Write(string message, long sequence, string stream = "stdout")
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        File.AppendAllText(Path, Line(cri, message, sequence, stream), Encoding.UTF8);
+    }
+
+    /// <summary>Rotation by rename, as the kubelet and docker do: the file moves away, the next write creates a new one.</summary>
+    public void RotateByRename() => File.Move(Path, $"{Path}.{++_rotations}");
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Pipeline.Tests.Support;
+
+/// <summary>The real silo executable, started as its own process on free loopback ports.</summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private SiloProcess(Process process, int httpPort)
+    {
+        _process = process;
+        HttpPort = httpPort;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+    }
+
+    public int HttpPort { get; }
+    public HttpClient Http { get; }
+    public string Output { get { lock (_output) { return _output.ToString(); } } }
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    public static SiloProcess Start(params string[] args)
+    {
+        var silo = Path.Combine(AppContext.BaseDirectory, "Pipeline.Silo.dll");
+        var httpPort = FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(silo);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add($"http://127.0.0.1:{httpPort}");
+        info.ArgumentList.Add("--silo-port");
+        info.ArgumentList.Add(FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.ArgumentList.Add("--gateway-port");
+        info.ArgumentList.Add(FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.Environment["DOTNET_gcServer"] = "0";
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var result = new SiloProcess(process, httpPort);
+        process.OutputDataReceived += (_, e) => result.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => result.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return result;
+    }
+
+    public async Task WaitHealthyAsync()
+    {
+        await Eventually.Until(
+            async () =>
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"The silo exited with {_process.ExitCode}:\n{Output}");
+                }
+
+                try
+                {
+                    return (await Http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            ok => ok,
+            "the silo to answer /healthz");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as when a node dies.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Http.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
