@@ -1,0 +1,869 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
+
+namespace Pipeline.Grains.Collection.Tailing;
+
+/// <summary>
+/// Follows the files matching <see cref="TailOptions.Paths"/> across rename rotation, copytruncate and
+/// deletion, hands out whole lines with their offsets, and keeps durable checkpoints of what the
+/// caller says was acknowledged. Not thread-safe: the node collector drives it from its one thread,
+/// calling <see cref="Rescan"/> every <see cref="TailOptions.RescanInterval"/>, <see cref="Read"/>
+/// on each file, <see cref="Commit"/> after acknowledgements and <see cref="FlushCheckpoints"/>.
+/// </summary>
+/// <remarks>
+/// Rotation, truncation and deletion are noticed by <see cref="Rescan"/> (polling, no inotify):
+/// until then the old file keeps being read, so nothing is lost, only the successor waits.
+/// </remarks>
+public sealed partial class FileTailer : IDisposable
+{
+    /// <summary>Smallest read issued even when the caller's byte budget is nearly spent.</summary>
+    private const int MinReadBytes = 16 * 1024;
+
+    private readonly TailOptions _options;
+    private readonly CheckpointStore _checkpoints;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly GlobPattern[] _paths;
+    private readonly GlobPattern[] _excludes;
+    private readonly int _maxLineBytes;
+    private readonly byte[] _buffer;
+    private readonly List<TailedFile> _files = [];
+    private readonly Dictionary<string, TailedFile> _byPath = new(StringComparer.Ordinal);
+    private readonly Dictionary<FileIdentity, TailedFile> _byIdentity = [];
+    private readonly Dictionary<string, PendingFile> _pending = new(StringComparer.Ordinal);
+    private DateTimeOffset? _lastRescanAt;
+
+    public FileTailer(TailOptions options, CheckpointStore checkpoints, TimeProvider timeProvider, ILogger<FileTailer> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        var validation = new TailOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(nameof(TailOptions), typeof(TailOptions), validation.Failures);
+        }
+
+        _options = options;
+        _checkpoints = checkpoints;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _paths = [.. options.Paths.Select(GlobPattern.Parse)];
+        _excludes = [.. options.ExcludePaths.Select(GlobPattern.Parse)];
+        _maxLineBytes = options.MaxLineBytes;
+        _buffer = new byte[Math.Max(options.ReadBufferBytes, options.MaxLineBytes + 1)];
+    }
+
+    /// <summary>Files open for reading, in the order they were opened. Stable between two rescans.</summary>
+    public IReadOnlyList<TailedFile> Files => _files;
+
+    /// <summary>Files held open until they have a complete first line (and so a key).</summary>
+    public int FilesWaitingForFirstLine => _pending.Count;
+
+    /// <summary>True when every file was read to its end as last seen, and rotated-out files have nothing left.</summary>
+    public bool AllAtEof
+    {
+        get
+        {
+            foreach (var file in _files)
+            {
+                if (!file.AtEof || (file.IsRotatedOut && !file.IsFullyRead))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>True when <see cref="TailOptions.RescanInterval"/> passed since the last <see cref="Rescan"/>.</summary>
+    public bool IsRescanDue => _lastRescanAt is not { } last || _timeProvider.GetUtcNow() - last >= _options.RescanInterval;
+
+    /// <summary>Files opened for reading (new files, successors after rotation, truncated files anew).</summary>
+    public long FilesOpened { get; private set; }
+
+    /// <summary>Files whose path came to name another file, or nothing, while open (rename rotation, deletion).</summary>
+    public long Rotations { get; private set; }
+
+    /// <summary>Files found truncated in place (copytruncate).</summary>
+    public long Truncations { get; private set; }
+
+    /// <summary>Truncations whose lost lines were read from the copy left beside the file.</summary>
+    public long CopytruncateRescues { get; private set; }
+
+    /// <summary>Lines longer than <see cref="TailOptions.MaxLineBytes"/>, handed out cut.</summary>
+    public long LinesTruncated { get; private set; }
+
+    /// <summary>
+    /// Finds matching files and notices what happened to the followed ones: opens new files, ends
+    /// files whose path now names another file or nothing, handles copytruncate, closes ended files
+    /// that are read, committed and past <see cref="TailOptions.RotateWait"/>, and forgets old checkpoints.
+    /// </summary>
+    public void Rescan()
+    {
+        var now = _timeProvider.GetUtcNow();
+        var startup = _lastRescanAt is null;
+        _lastRescanAt = now;
+
+        var matched = new List<string>();
+        foreach (var pattern in _paths)
+        {
+            matched.AddRange(pattern.EnumerateMatches());
+        }
+
+        matched.Sort(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in matched)
+        {
+            if (seen.Contains(path) || IsExcluded(path) || !FileStat.TryGet(path, out var stat) || !stat.IsRegularFile)
+            {
+                continue;
+            }
+
+            seen.Add(path);
+            if (_byPath.TryGetValue(path, out var followed))
+            {
+                if (followed.HandleIdentity == stat.Identity)
+                {
+                    if (!CheckForTruncation(followed, now))
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    _byPath.Remove(path);
+                    EndFile(followed, now, deleted: IsUnlinked(followed));
+                    Rotations++;
+                    LogInformationRotated(_logger, path, followed.FileKey, followed.Position);
+                }
+            }
+
+            if (_pending.TryGetValue(path, out var pending))
+            {
+                if (pending.Identity == stat.Identity)
+                {
+                    TryFollowPending(pending, now, ended: false);
+                    continue;
+                }
+
+                TryFollowPending(pending, now, ended: true);
+            }
+
+            if (IsOpen(stat.Identity) || _byPath.ContainsKey(path))
+            {
+                continue;
+            }
+
+            if (_options.IgnoreOlderThan is { } maxAge && now - stat.ModifiedAt > maxAge)
+            {
+                continue;
+            }
+
+            // A predecessor we have a checkpoint for means this file appeared while we were away: read all of it.
+            var hasPredecessor = startup && FollowRotatedWhileAway(path, now);
+            Open(path, fromHead: !startup || _options.ReadFromHead || hasPredecessor);
+        }
+
+        EndVanished(seen, now);
+        RefreshSizes();
+        CloseFinished(now);
+        ForgetGoneCheckpoints();
+    }
+
+    /// <summary>
+    /// Reads whole lines from the file's position and hands them to <paramref name="sink"/>, stopping
+    /// at the end of the file or once about <paramref name="maxBytes"/> were consumed (at least one
+    /// line goes out when one is there). An unterminated last line waits for its newline, unless the
+    /// file was rotated out or deleted and <see cref="TailOptions.RotateWait"/> passed: then it goes out
+    /// as it is. Returns the bytes consumed, skipped parts of over-long lines included.
+    /// </summary>
+    public int Read(TailedFile file, ILineSink sink, int maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        var handle = file.Handle;
+        if (handle is null || file.IsClosed)
+        {
+            return 0;
+        }
+
+        var start = file.Progress;
+        var limit = start + maxBytes;
+        var buffer = _buffer;
+        var lineStart = file.Position;
+        var filled = 0;
+        var atEof = false;
+        while (file.Progress < limit)
+        {
+            if (file.OverlongLineStart >= 0)
+            {
+                if (!SkipOverlongLine(file, handle, sink, limit, ref atEof))
+                {
+                    break;
+                }
+
+                lineStart = file.Position;
+                filled = 0;
+                continue;
+            }
+
+            var budget = limit - file.Progress - filled;
+            var want = (int)Math.Min(buffer.Length - filled, Math.Max(budget, MinReadBytes));
+            var readAt = lineStart + filled;
+            var read = RandomAccess.Read(handle, buffer.AsSpan(filled, want), readAt);
+
+            // pread on a regular file returns fewer bytes than asked only at the end of the file.
+            atEof = read < want;
+            if (atEof)
+            {
+                file.Size = readAt + read;
+            }
+
+            filled += read;
+            var consumed = HandOutLines(file, sink, buffer.AsSpan(0, filled), lineStart, limit);
+            var rest = filled - consumed;
+            lineStart += consumed;
+            if (file.Progress >= limit)
+            {
+                atEof = atEof && rest == 0;
+                break;
+            }
+
+            if (rest > _maxLineBytes)
+            {
+                file.OverlongLineStart = lineStart;
+                file.OverlongScanOffset = lineStart + rest;
+                continue;
+            }
+
+            if (atEof)
+            {
+                if (rest > 0 && IsPastRotateWait(file))
+                {
+                    file.Position = lineStart + rest;
+                    sink.OnLine(file, buffer.AsSpan(consumed, rest), lineStart, lineStart + rest, truncated: false);
+                }
+
+                break;
+            }
+
+            buffer.AsSpan(consumed, rest).CopyTo(buffer);
+            filled = rest;
+        }
+
+        file.AtEof = atEof;
+        return (int)(file.Progress - start);
+    }
+
+    /// <summary>
+    /// Records that every line of <paramref name="file"/> before <paramref name="offset"/> was
+    /// acknowledged. The checkpoint is staged; <see cref="FlushCheckpoints"/> writes it.
+    /// Offsets lower than one already committed are ignored.
+    /// </summary>
+    public void Commit(TailedFile file, long offset)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (file.IsClosed || offset <= file.CommittedOffset)
+        {
+            return;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, file.Position);
+        file.CommittedOffset = offset;
+        StageCheckpoint(file, offset);
+    }
+
+    /// <summary>Writes the staged checkpoints in one transaction; returns how many.</summary>
+    public int FlushCheckpoints() => _checkpoints.Flush();
+
+    /// <summary>Closes every file. Staged checkpoints are not flushed: call <see cref="FlushCheckpoints"/> first.</summary>
+    public void Dispose()
+    {
+        foreach (var file in _files)
+        {
+            file.Handle?.Dispose();
+            file.Handle = null;
+            file.IsClosed = true;
+        }
+
+        foreach (var pending in _pending.Values)
+        {
+            pending.Handle.Dispose();
+        }
+
+        _files.Clear();
+        _byPath.Clear();
+        _byIdentity.Clear();
+        _pending.Clear();
+    }
+
+    private int HandOutLines(TailedFile file, ILineSink sink, ReadOnlySpan<byte> data, long dataOffset, long limit)
+    {
+        var position = 0;
+        while (true)
+        {
+            var length = data[position..].IndexOf((byte)'\n');
+            if (length < 0)
+            {
+                return position;
+            }
+
+            var offset = dataOffset + position;
+            var next = offset + length + 1;
+
+            // Position moves first, so a sink may commit the line it is handed.
+            file.Position = next;
+            if (length > _maxLineBytes)
+            {
+                sink.OnLine(file, data.Slice(position, _maxLineBytes), offset, next, truncated: true);
+                CountTruncatedLine(file, offset, length);
+            }
+            else
+            {
+                sink.OnLine(file, data.Slice(position, length), offset, next, truncated: false);
+            }
+
+            position += length + 1;
+            if (next >= limit)
+            {
+                return position;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Looks for the end of an over-long line without keeping it: true once it was handed out
+    /// (its first <see cref="TailOptions.MaxLineBytes"/> bytes, read again from the file).
+    /// </summary>
+    private bool SkipOverlongLine(TailedFile file, SafeFileHandle handle, ILineSink sink, long limit, ref bool atEof)
+    {
+        while (true)
+        {
+            var read = RandomAccess.Read(handle, _buffer, file.OverlongScanOffset);
+            var newline = _buffer.AsSpan(0, read).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                HandOutOverlongLine(file, handle, sink, file.OverlongScanOffset + newline + 1);
+                return true;
+            }
+
+            file.OverlongScanOffset += read;
+            if (read < _buffer.Length)
+            {
+                atEof = true;
+                file.Size = file.OverlongScanOffset;
+                if (IsPastRotateWait(file))
+                {
+                    HandOutOverlongLine(file, handle, sink, file.OverlongScanOffset);
+                    return true;
+                }
+
+                return false;
+            }
+
+            if (file.OverlongScanOffset >= limit)
+            {
+                return false;
+            }
+        }
+    }
+
+    private void HandOutOverlongLine(TailedFile file, SafeFileHandle handle, ILineSink sink, long next)
+    {
+        var start = file.OverlongLineStart;
+        var head = _buffer.AsSpan(0, _maxLineBytes);
+        var length = 0;
+        while (length < head.Length)
+        {
+            var read = RandomAccess.Read(handle, head[length..], start + length);
+            if (read == 0)
+            {
+                break;
+            }
+
+            length += read;
+        }
+
+        file.Position = next;
+        file.OverlongLineStart = -1;
+        sink.OnLine(file, head[..length], start, next, truncated: true);
+        CountTruncatedLine(file, start, next - start);
+    }
+
+    private void CountTruncatedLine(TailedFile file, long offset, long length)
+    {
+        LinesTruncated++;
+        LogWarningLineTruncated(_logger, file.Path, offset, length, _maxLineBytes);
+    }
+
+    private bool IsPastRotateWait(TailedFile file) =>
+        file.EndedAt is { } endedAt && _timeProvider.GetUtcNow() - endedAt >= _options.RotateWait;
+
+    private bool IsExcluded(string path)
+    {
+        foreach (var exclude in _excludes)
+        {
+            if (exclude.IsMatch(path))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsOpen(FileIdentity identity)
+    {
+        if (_byIdentity.ContainsKey(identity))
+        {
+            return true;
+        }
+
+        foreach (var pending in _pending.Values)
+        {
+            if (pending.Identity == identity)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsUnlinked(TailedFile file) =>
+        file.Handle is null || !FileStat.TryGet(file.Handle, out var stat) || stat.LinkCount == 0;
+
+    /// <summary>Opens a newly found path; a file with no complete first line waits in the pending set.</summary>
+    private void Open(string path, bool fromHead)
+    {
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogWarningOpenFailed(_logger, path, e.Message);
+            return;
+        }
+
+        // The path may have changed between the stat and the open: trust only the handle.
+        if (!FileStat.TryGet(handle, out var stat) || !stat.IsRegularFile || IsOpen(stat.Identity))
+        {
+            handle.Dispose();
+            return;
+        }
+
+        if (!FileFingerprint.TryHashFirstLine(handle, out var firstLineHash))
+        {
+            _pending[path] = new PendingFile(path, handle, stat.Identity);
+            LogDebugWaitingForFirstLine(_logger, path);
+            return;
+        }
+
+        _byPath[path] = Follow(path, handle, stat, firstLineHash, fromHead);
+    }
+
+    /// <summary>Starts reading a file that has a key: at its checkpoint when the bytes before it still match, else at its head or end.</summary>
+    private TailedFile Follow(string path, SafeFileHandle handle, FileStat stat, ulong firstLineHash, bool fromHead)
+    {
+        var key = stat.Identity.ComputeKey(firstLineHash);
+        long start;
+        var resumed = false;
+        if (_checkpoints.TryGet(key, out var checkpoint))
+        {
+            if (checkpoint.Offset > stat.Size)
+            {
+                start = 0;
+                LogWarningCheckpointRejected(_logger, path, key, checkpoint.Offset, "the file is now shorter than the checkpoint");
+            }
+            else if (!FileFingerprint.TryHashTail(handle, checkpoint.Offset, out var tailHash) || tailHash != checkpoint.TailHash)
+            {
+                start = 0;
+                LogWarningCheckpointRejected(_logger, path, key, checkpoint.Offset, "the bytes before the checkpoint changed");
+            }
+            else
+            {
+                start = checkpoint.Offset;
+                resumed = true;
+            }
+        }
+        else
+        {
+            start = fromHead ? 0 : FindEndOfLastLine(handle, stat.Size);
+        }
+
+        var file = new TailedFile(path, key, stat.Identity, firstLineHash, handle, start, stat.Size);
+        _files.Add(file);
+        _byIdentity[stat.Identity] = file;
+        FilesOpened++;
+        if (resumed)
+        {
+            file.LastCheckpoint = checkpoint;
+        }
+        else
+        {
+            // Without this, a crash before the first acknowledgement would make a restart start such a file at its end.
+            StageCheckpoint(file, start);
+        }
+
+        LogInformationFileOpened(_logger, path, key, start, resumed);
+        return file;
+    }
+
+    private void StageCheckpoint(TailedFile file, long offset)
+    {
+        if (file.Handle is { } handle && FileFingerprint.TryHashTail(handle, offset, out var tailHash))
+        {
+            file.LastCheckpoint = _checkpoints.Commit(file.FileKey, file.Identity, file.Path, offset, tailHash);
+        }
+    }
+
+    /// <summary>Where to start a file read from its end: after its last newline, so an unfinished line is not cut.</summary>
+    private long FindEndOfLastLine(SafeFileHandle handle, long size)
+    {
+        if (size == 0)
+        {
+            return 0;
+        }
+
+        var window = (int)Math.Min(size, _buffer.Length);
+        var read = RandomAccess.Read(handle, _buffer.AsSpan(0, window), size - window);
+        var newline = _buffer.AsSpan(0, read).LastIndexOf((byte)'\n');
+        if (newline >= 0)
+        {
+            return size - window + newline + 1;
+        }
+
+        return window == size ? 0 : size;
+    }
+
+    /// <summary>A pending file got its first line, or lost its path: follow it when it has a key, else let it go.</summary>
+    private void TryFollowPending(PendingFile pending, DateTimeOffset now, bool ended)
+    {
+        if (!FileFingerprint.TryHashFirstLine(pending.Handle, out var firstLineHash) || !FileStat.TryGet(pending.Handle, out var stat))
+        {
+            if (ended)
+            {
+                _pending.Remove(pending.Path);
+                pending.Handle.Dispose();
+            }
+
+            return;
+        }
+
+        _pending.Remove(pending.Path);
+
+        // It had no complete line when found, so nothing in it was ever skipped: read it from its head.
+        var file = Follow(pending.Path, pending.Handle, stat, firstLineHash, fromHead: true);
+        if (ended)
+        {
+            EndFile(file, now, deleted: stat.LinkCount == 0);
+            Rotations++;
+        }
+        else
+        {
+            _byPath[pending.Path] = file;
+        }
+    }
+
+    /// <summary>
+    /// At start-up, a rotation may have happened while the collector was down: a sibling of a matched
+    /// path (<c>x.log.1</c>) with a checkpoint short of its end still holds unread lines. Read it to its end.
+    /// Returns true when any sibling has a checkpoint, read to its end or not.
+    /// </summary>
+    private bool FollowRotatedWhileAway(string path, DateTimeOffset now)
+    {
+        var found = false;
+        foreach (var sibling in RotatedSiblings.Find(path))
+        {
+            if (IsExcluded(sibling) || !FileStat.TryGet(sibling, out var stat) || !stat.IsRegularFile || IsOpen(stat.Identity))
+            {
+                continue;
+            }
+
+            SafeFileHandle handle;
+            try
+            {
+                handle = File.OpenHandle(sibling, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (!FileStat.TryGet(handle, out stat)
+                || !FileFingerprint.TryHashFirstLine(handle, out var firstLineHash)
+                || !_checkpoints.TryGet(stat.Identity.ComputeKey(firstLineHash), out var checkpoint))
+            {
+                handle.Dispose();
+                continue;
+            }
+
+            found = true;
+            if (checkpoint.Offset >= stat.Size || IsOpen(stat.Identity))
+            {
+                handle.Dispose();
+                continue;
+            }
+
+            var file = Follow(path, handle, stat, firstLineHash, fromHead: true);
+            EndFile(file, now, deleted: false);
+            LogInformationRotatedWhileAway(_logger, sibling, file.FileKey, file.Position);
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Copytruncate empties a file in place after copying it: the file is shorter than what we read,
+    /// or starts with another first line. Lines written after our last read ended up in the copy; read
+    /// them from there when the copy is beside the file, then follow the truncated file from its head.
+    /// Returns true when the file was found truncated (its generation is ended).
+    /// </summary>
+    private bool CheckForTruncation(TailedFile file, DateTimeOffset now)
+    {
+        var handle = file.Handle!;
+        if (!FileStat.TryGet(handle, out var stat))
+        {
+            return false;
+        }
+
+        var truncated = stat.Size < file.Progress
+            || !FileFingerprint.TryHashFirstLine(handle, out var firstLineHash)
+            || firstLineHash != file.FirstLineHash;
+        if (!truncated)
+        {
+            return false;
+        }
+
+        Truncations++;
+        _byPath.Remove(file.Path);
+        _byIdentity.Remove(file.HandleIdentity);
+        if (TryOpenCopy(file, out var copyPath, out var copyHandle, out var copyStat))
+        {
+            handle.Dispose();
+            file.Handle = copyHandle;
+            file.HandleIdentity = copyStat.Identity;
+            file.Size = copyStat.Size;
+            file.AtEof = false;
+            _byIdentity[copyStat.Identity] = file;
+            CopytruncateRescues++;
+            LogInformationCopytruncateRescue(_logger, file.Path, file.FileKey, copyPath, file.Position, copyStat.Size);
+        }
+        else
+        {
+            handle.Dispose();
+            file.Handle = null;
+            file.OverlongLineStart = -1;
+            file.AtEof = true;
+            file.Size = file.Position;
+            LogWarningTruncatedWithoutCopy(_logger, file.Path, file.FileKey, file.Position);
+        }
+
+        EndFile(file, now, deleted: false);
+        return true;
+    }
+
+    private bool TryOpenCopy(TailedFile file, out string copyPath, out SafeFileHandle copyHandle, out FileStat copyStat)
+    {
+        foreach (var candidate in RotatedSiblings.Find(file.Path))
+        {
+            if (!FileStat.TryGet(candidate, out var stat) || !stat.IsRegularFile || stat.Identity == file.HandleIdentity || IsOpen(stat.Identity))
+            {
+                continue;
+            }
+
+            SafeFileHandle handle;
+            try
+            {
+                handle = File.OpenHandle(candidate, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (FileStat.TryGet(handle, out stat)
+                && FileFingerprint.TryHashFirstLine(handle, out var firstLineHash)
+                && firstLineHash == file.FirstLineHash)
+            {
+                copyPath = candidate;
+                copyHandle = handle;
+                copyStat = stat;
+                return true;
+            }
+
+            handle.Dispose();
+        }
+
+        copyPath = string.Empty;
+        copyHandle = null!;
+        copyStat = default;
+        return false;
+    }
+
+    private static void EndFile(TailedFile file, DateTimeOffset now, bool deleted)
+    {
+        file.IsRotatedOut = true;
+        file.IsDeleted |= deleted;
+        file.EndedAt ??= now;
+    }
+
+    /// <summary>Followed paths that no longer match, or name nothing: their file was renamed away or deleted.</summary>
+    private void EndVanished(HashSet<string> seen, DateTimeOffset now)
+    {
+        List<string>? vanished = null;
+        foreach (var path in _byPath.Keys)
+        {
+            if (!seen.Contains(path))
+            {
+                (vanished ??= []).Add(path);
+            }
+        }
+
+        foreach (var path in vanished ?? [])
+        {
+            var file = _byPath[path];
+            _byPath.Remove(path);
+            var deleted = IsUnlinked(file);
+            EndFile(file, now, deleted);
+            Rotations++;
+            if (deleted)
+            {
+                LogInformationDeleted(_logger, path, file.FileKey, file.Position);
+            }
+            else
+            {
+                LogInformationRotated(_logger, path, file.FileKey, file.Position);
+            }
+        }
+
+        List<PendingFile>? lost = null;
+        foreach (var pending in _pending.Values)
+        {
+            if (!seen.Contains(pending.Path))
+            {
+                (lost ??= []).Add(pending);
+            }
+        }
+
+        foreach (var pending in lost ?? [])
+        {
+            TryFollowPending(pending, now, ended: true);
+        }
+    }
+
+    private void RefreshSizes()
+    {
+        foreach (var file in _files)
+        {
+            if (file.Handle is { } handle && FileStat.TryGet(handle, out var stat))
+            {
+                if (file.IsRotatedOut && !file.IsDeleted && stat.LinkCount == 0)
+                {
+                    file.IsDeleted = true;
+                }
+
+                if (stat.Size != file.Size)
+                {
+                    file.Size = stat.Size;
+                    if (stat.Size > file.Progress)
+                    {
+                        file.AtEof = false;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Closes ended files that are read to the end, fully committed and past the rotate wait.</summary>
+    private void CloseFinished(DateTimeOffset now)
+    {
+        for (var i = _files.Count - 1; i >= 0; i--)
+        {
+            var file = _files[i];
+            if (!file.IsRotatedOut
+                || file.EndedAt is not { } endedAt
+                || now - endedAt < _options.RotateWait
+                || !file.IsFullyRead
+                || file.CommittedOffset < file.Position)
+            {
+                continue;
+            }
+
+            file.Handle?.Dispose();
+            file.Handle = null;
+            file.IsClosed = true;
+            _files.RemoveAt(i);
+            if (_byIdentity.TryGetValue(file.HandleIdentity, out var mapped) && ReferenceEquals(mapped, file))
+            {
+                _byIdentity.Remove(file.HandleIdentity);
+            }
+
+            // Touch the checkpoint: the file is gone from now on, and is forgotten ForgetCheckpointsAfter from now.
+            if (file.LastCheckpoint is { } last)
+            {
+                _checkpoints.Commit(last.FileKey, last.Identity, last.Path, last.Offset, last.TailHash);
+            }
+
+            LogDebugClosed(_logger, file.Path, file.FileKey, file.Position);
+        }
+    }
+
+    private void ForgetGoneCheckpoints()
+    {
+        var followed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in _files)
+        {
+            followed.Add(file.FileKey);
+        }
+
+        var forgotten = _checkpoints.RemoveGone(_options.ForgetCheckpointsAfter, followed);
+        if (forgotten > 0)
+        {
+            LogDebugCheckpointsForgotten(_logger, forgotten);
+        }
+    }
+
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Following {Path} [{FileKey}] from offset {Offset} (resumed from checkpoint: {Resumed})")]
+    private static partial void LogInformationFileOpened(ILogger logger, string path, string fileKey, long offset, bool resumed);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Checkpoint at {Offset} of {Path} [{FileKey}] rejected because {Reason}: reading it again from offset 0")]
+    private static partial void LogWarningCheckpointRejected(ILogger logger, string path, string fileKey, long offset, string reason);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "{Path} [{FileKey}] was rotated out at offset {Offset}: reading it to its end")]
+    private static partial void LogInformationRotated(ILogger logger, string path, string fileKey, long offset);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "{Path} [{FileKey}] was deleted at offset {Offset}: reading it to its end")]
+    private static partial void LogInformationDeleted(ILogger logger, string path, string fileKey, long offset);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "{Path} [{FileKey}] was truncated in place; reading its lines from offset {Offset} to {CopySize} in the copy {CopyPath}")]
+    private static partial void LogInformationCopytruncateRescue(ILogger logger, string path, string fileKey, string copyPath, long offset, long copySize);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "{Path} [{FileKey}] was truncated in place and no copy with its first line is beside it: lines written after offset {Offset} and before the truncation are lost (keep the copy uncompressed next to the file, e.g. logrotate delaycompress)")]
+    private static partial void LogWarningTruncatedWithoutCopy(ILogger logger, string path, string fileKey, long offset);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Line at offset {Offset} of {Path} is {Length} bytes, over MaxLineBytes {MaxLineBytes}: handed out cut, following goes on")]
+    private static partial void LogWarningLineTruncated(ILogger logger, string path, long offset, long length, int maxLineBytes);
+
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "Cannot open {Path}: {Reason}")]
+    private static partial void LogWarningOpenFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 2108, Level = LogLevel.Debug, Message = "{Path} has no complete first line yet: waiting for it before reading")]
+    private static partial void LogDebugWaitingForFirstLine(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 2109, Level = LogLevel.Debug, Message = "Closed {Path} [{FileKey}] at offset {Offset}")]
+    private static partial void LogDebugClosed(ILogger logger, string path, string fileKey, long offset);
+
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Debug, Message = "Forgot {Count} checkpoints of files gone for longer than ForgetCheckpointsAfter")]
+    private static partial void LogDebugCheckpointsForgotten(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2111, Level = LogLevel.Information, Message = "{Path} [{FileKey}] was rotated while the collector was away: reading it from its checkpoint {Offset} to its end")]
+    private static partial void LogInformationRotatedWhileAway(ILogger logger, string path, string fileKey, long offset);
+}
