@@ -182,7 +182,7 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     {
         Node = _node,
         Silo = "",
-        FilesFollowed = _tailer.Files.Count(),
+        FilesFollowed = _tailer.Files.Count,
         RecordsRead = RecordsRead,
         RecordsAcknowledged = RecordsAcknowledged,
         BufferedBytes = BufferedBytes,
@@ -320,7 +320,7 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
 
     private FollowedFile Follow(TailedFile file)
     {
-        KubernetesLogPath.TryParse(file.Path, out var info);
+        _ = KubernetesLogPath.TryParse(file.Path, out var info);
         var source = new LogSource
         {
             FileKey = file.FileKey,

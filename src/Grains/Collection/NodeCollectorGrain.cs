@@ -60,7 +60,7 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
         }
 
         Directory.CreateDirectory(_config.DataDir);
-        _checkpoints = new CheckpointStore(Path.Combine(_config.DataDir, "checkpoints.db"));
+        _checkpoints = new CheckpointStore(Path.Combine(_config.DataDir, "checkpoints.db"), _time);
         var sender = new AggregatorBatchSender(GrainFactory);
         foreach (var input in _config.Logs.Inputs)
         {

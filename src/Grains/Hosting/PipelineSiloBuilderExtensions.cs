@@ -6,7 +6,6 @@ using Pipeline.Grains.Configuration;
 using Pipeline.Grains.Outputs;
 using Pipeline.Grains.Placement;
 using Pipeline.Grains.Search;
-using Pipeline.Grains.Store.Embedded;
 using Pipeline.Grains.Telemetry;
 
 namespace Pipeline.Grains.Hosting;
@@ -32,15 +31,6 @@ public static class PipelineSiloBuilderExtensions
             {
                 case LogOutputType.Null:
                     services.AddSingleton<ILogOutput, NullLogOutput>();
-                    break;
-                case LogOutputType.Embedded:
-                    var retention = output.RetentionDays;
-                    services.AddSingleton(sp => new EmbeddedLogStore(
-                        new EmbeddedLogStoreOptions { DatabasePath = Path.Combine(config.DataDir, "logs.db"), RetentionDays = retention },
-                        sp.GetRequiredService<TimeProvider>(),
-                        sp.GetRequiredService<ILogger<EmbeddedLogStore>>()));
-                    services.AddSingleton<ILogOutput, EmbeddedLogOutput>();
-                    services.AddHostedService<EmbeddedStoreRetention>();
                     break;
             }
         }

@@ -1,4 +1,3 @@
-using Orleans.Runtime;
 using Pipeline.Contracts.Logs;
 
 namespace Pipeline.Grains.Search;

@@ -1,0 +1,184 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Grains.Collection;
+using Pipeline.Grains.Collection.Tailing;
+using Pipeline.Grains.Configuration;
+using Pipeline.Grains.Telemetry;
+using Pipeline.Tests.Support;
+using Xunit;
+
+namespace Pipeline.Tests.Collection;
+
+public sealed class LogCollectorTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly ManualTimeProvider _time = new();
+    private readonly RecordingSender _sender = new();
+    private readonly List<IDisposable> _owned = [];
+
+    private LogCollector Collector(long memBufLimit = 64 << 20, long batchBytes = 512 * 1024, int maxInFlight = 4, bool exitOnEof = false)
+    {
+        var checkpoints = new CheckpointStore(_dir.Combine("checkpoints.db"), _time);
+        var tailer = new FileTailer(
+            new TailOptions { Paths = [_dir.Combine("logs", "*.log")], ReadFromHead = true },
+            checkpoints,
+            _time,
+            NullLogger<FileTailer>.Instance);
+        _owned.Add(tailer);
+        _owned.Add(checkpoints);
+        var input = new TailInputConfig { Paths = [_dir.Combine("logs", "*.log")], ReadFromHead = true, MemBufLimit = memBufLimit, ExitOnEof = exitOnEof };
+        var logs = new LogsConfig { BatchBytes = batchBytes, MaxInFlightBatches = maxInFlight, Inputs = [input] };
+        var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        _owned.Add(services);
+        var metrics = new PipelineMetrics(services.GetRequiredService<IMeterFactory>());
+        return new LogCollector("node-1", input, logs, tailer, _sender, metrics, _time, NullLogger<LogCollector>.Instance);
+    }
+
+    private ContainerLogFile File(string pod = "web", bool cri = false) =>
+        new(ContainerLogFile.ContainersPath(_dir.Combine("logs"), "shop", pod, "main"), cri);
+
+    private static FileCheckpoint? Checkpoint(string db, TimeProvider time, string key)
+    {
+        using var store = new CheckpointStore(db, time);
+        return store.TryGet(key, out var checkpoint) ? checkpoint : null;
+    }
+
+    [Fact]
+    public async Task Offsets_are_committed_only_after_the_batch_is_acknowledged()
+    {
+        var file = File();
+        for (var i = 0; i < 100; i++)
+        {
+            file.Write($"line {i}", i);
+        }
+
+        var collector = Collector();
+        var step = collector.StepAsync();
+        await step;
+        Assert.Equal(1, _sender.Pending);
+        var key = _sender.PendingKeys().Single();
+        Assert.Equal(0, Checkpoint(_dir.Combine("checkpoints.db"), _time, key)?.Offset ?? 0);
+
+        _sender.AcknowledgeAll();
+        await collector.StepAsync();
+
+        Assert.Equal(new FileInfo(file.Path).Length, Checkpoint(_dir.Combine("checkpoints.db"), _time, key)!.Offset);
+        Assert.Equal(100, collector.RecordsAcknowledged);
+        Assert.True(collector.Drained);
+    }
+
+    [Fact]
+    public async Task A_failed_delivery_is_retried_with_the_same_records_until_it_succeeds()
+    {
+        var file = File();
+        for (var i = 0; i < 10; i++)
+        {
+            file.Write($"line {i}", i);
+        }
+
+        var collector = Collector();
+        await collector.StepAsync();
+        _sender.FailAll("store down");
+        await collector.StepAsync();
+        Assert.False(collector.Drained);
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await collector.StepAsync();
+        Assert.Equal(2, _sender.Sends);
+        _sender.AcknowledgeAll();
+        await collector.StepAsync();
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"line {i}"), _sender.DeliveredMessages());
+        Assert.True(collector.Drained);
+    }
+
+    [Fact]
+    public async Task A_full_buffer_pauses_reading_and_nothing_is_dropped()
+    {
+        var file = File();
+        var line = new string('x', 1000);
+        for (var i = 0; i < 5000; i++)
+        {
+            file.Write($"{i} {line}", i);
+        }
+
+        const long limit = 256 * 1024;
+        var collector = Collector(memBufLimit: limit, batchBytes: 32 * 1024, maxInFlight: 64);
+        var steps = 0;
+        while (!collector.Drained)
+        {
+            var step = collector.StepAsync();
+            if (collector.Paused)
+            {
+                Assert.True(collector.BufferedBytes >= limit);
+                // Bounded: at most one more read chunk beyond the limit is ever held.
+                Assert.True(collector.BufferedBytes < limit + (512 * 1024), $"buffered {collector.BufferedBytes}");
+                steps++;
+            }
+
+            _sender.AcknowledgeAll();
+            await step;
+            _time.Advance(TimeSpan.FromSeconds(2));
+        }
+
+        Assert.True(steps > 0, "reading never paused");
+        var delivered = _sender.DeliveredMessages();
+        Assert.Equal(5000, delivered.Count);
+        Assert.Equal(Enumerable.Range(0, 5000).Select(i => $"{i} {line}"), delivered);
+    }
+
+    [Fact]
+    public async Task A_half_joined_cri_line_holds_the_committed_offset_back()
+    {
+        var file = File(cri: true);
+        file.Write("whole", 0);
+        var committedBefore = new FileInfo(file.Path).Length;
+        System.IO.File.AppendAllText(file.Path, "2026-11-25T10:00:01.000000000Z stdout P first half, \n");
+
+        var collector = Collector();
+        await collector.StepAsync();
+        var key = _sender.PendingKeys().Single();
+        _sender.AcknowledgeAll();
+        await collector.StepAsync();
+
+        Assert.Equal(committedBefore, Checkpoint(_dir.Combine("checkpoints.db"), _time, key)!.Offset);
+        Assert.False(collector.Drained);
+
+        System.IO.File.AppendAllText(file.Path, "2026-11-25T10:00:01.000000000Z stdout F second half\n");
+        await collector.StepAsync();
+        _sender.AcknowledgeAll();
+        await collector.StepAsync();
+
+        Assert.Equal(["whole", "first half, second half"], _sender.DeliveredMessages());
+        Assert.Equal(new FileInfo(file.Path).Length, Checkpoint(_dir.Combine("checkpoints.db"), _time, key)!.Offset);
+        Assert.True(collector.Drained);
+    }
+
+    [Fact]
+    public async Task Records_carry_the_kubernetes_metadata_of_their_file_name()
+    {
+        File("web-7c9d8f6b5-x2x4q").Write("hello", 0);
+        _sender.AutoAcknowledge = true;
+        var collector = Collector();
+        await collector.StepAsync();
+
+        var source = Assert.Single(Assert.Single(_sender.Delivered).Sources);
+        Assert.Equal("shop", source.Namespace);
+        Assert.Equal("web-7c9d8f6b5-x2x4q", source.PodName);
+        Assert.Equal("main", source.ContainerName);
+        Assert.Equal("node-1", source.Host);
+        Assert.Equal(64, source.ContainerId!.Length);
+        Assert.Equal("shop", _sender.Delivered[0].Tenant);
+    }
+
+    public void Dispose()
+    {
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+
+        _dir.Dispose();
+    }
+}
