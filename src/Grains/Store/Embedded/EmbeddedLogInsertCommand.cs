@@ -1,0 +1,98 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Pipeline.Grains.Batching;
+
+namespace Pipeline.Grains.Store.Embedded;
+
+/// <summary>
+/// The store's prepared inserts (the row, then its FTS entry when the row is new), kept for the
+/// life of the writer connection; each record re-binds the parameters. Not thread-safe: the store
+/// calls it under its write lock.
+/// </summary>
+internal sealed class EmbeddedLogInsertCommand : IDisposable
+{
+    private readonly SqliteCommand _command;
+    private readonly SqliteCommand _indexCommand;
+    private readonly SqliteParameter _indexedLog;
+    private readonly SqliteParameter _id;
+    private readonly SqliteParameter _time;
+    private readonly SqliteParameter _tenant;
+    private readonly SqliteParameter _namespace;
+    private readonly SqliteParameter _pod;
+    private readonly SqliteParameter _podId;
+    private readonly SqliteParameter _container;
+    private readonly SqliteParameter _containerId;
+    private readonly SqliteParameter _host;
+    private readonly SqliteParameter _stream;
+    private readonly SqliteParameter _log;
+    private readonly SqliteParameter _flags;
+    private readonly SqliteParameter _fields;
+
+    public EmbeddedLogInsertCommand(SqliteConnection connection)
+    {
+        _command = connection.CreateCommand();
+        _command.CommandText = EmbeddedLogStoreSchema.InsertSql;
+        _id = Add("$id", SqliteType.Text);
+        _time = Add("$ts", SqliteType.Integer);
+        _tenant = Add("$tenant", SqliteType.Text);
+        _namespace = Add("$namespace", SqliteType.Text);
+        _pod = Add("$pod", SqliteType.Text);
+        _podId = Add("$pod_id", SqliteType.Text);
+        _container = Add("$container", SqliteType.Text);
+        _containerId = Add("$container_id", SqliteType.Text);
+        _host = Add("$host", SqliteType.Text);
+        _stream = Add("$stream", SqliteType.Text);
+        _log = Add("$log", SqliteType.Text);
+        _flags = Add("$flags", SqliteType.Integer);
+        _fields = Add("$fields", SqliteType.Text);
+        _fields.Value = DBNull.Value;
+        _command.Prepare();
+
+        _indexCommand = connection.CreateCommand();
+        _indexCommand.CommandText = EmbeddedLogStoreSchema.InsertFtsSql;
+        _indexedLog = _indexCommand.Parameters.Add("$log", SqliteType.Text);
+        _indexCommand.Prepare();
+    }
+
+    /// <summary>Inserts one record inside <paramref name="transaction"/>; returns 1, or 0 when its id is already stored.</summary>
+    public int Insert(SqliteTransaction transaction, string tenant, in LogRecordView record)
+    {
+        var source = record.Source;
+        _command.Transaction = transaction;
+        _id.Value = record.Id;
+        _time.Value = record.TimeUnixNanos;
+        _tenant.Value = tenant;
+        _namespace.Value = (object?)source.Namespace ?? DBNull.Value;
+        _pod.Value = (object?)source.PodName ?? DBNull.Value;
+        _podId.Value = (object?)source.PodId ?? DBNull.Value;
+        _container.Value = (object?)source.ContainerName ?? DBNull.Value;
+        _containerId.Value = (object?)source.ContainerId ?? DBNull.Value;
+        _host.Value = (object?)source.Host ?? DBNull.Value;
+        _stream.Value = record.Stream switch
+        {
+            LogStream.Stdout => "stdout",
+            LogStream.Stderr => "stderr",
+            _ => DBNull.Value,
+        };
+        var message = Encoding.UTF8.GetString(record.Message);
+        _log.Value = message;
+        _flags.Value = (int)record.Flags;
+        if (_command.ExecuteNonQuery() == 0)
+        {
+            return 0;
+        }
+
+        _indexCommand.Transaction = transaction;
+        _indexedLog.Value = message;
+        _indexCommand.ExecuteNonQuery();
+        return 1;
+    }
+
+    public void Dispose()
+    {
+        _command.Dispose();
+        _indexCommand.Dispose();
+    }
+
+    private SqliteParameter Add(string name, SqliteType type) => _command.Parameters.Add(name, type);
+}
