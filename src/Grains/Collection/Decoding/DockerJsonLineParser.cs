@@ -26,13 +26,13 @@ internal sealed class DockerJsonLineParser
         }
 
         var rest = line[8..];
-        var end = IndexOfStringEnd(rest, out var escaped);
+        EnsureScratch(rest.Length);
+        var end = JsonStringUnescaper.ReadString(rest, _scratch, out var log, out var replaced);
         if (end < 0)
         {
             return false;
         }
 
-        var rawLog = rest[..end];
         rest = rest[(end + 1)..];
         if (!rest.StartsWith(",\"stream\":\""u8))
         {
@@ -63,13 +63,6 @@ internal sealed class DockerJsonLineParser
         rest = rest[9..];
         var timeEnd = rest.IndexOfAny((byte)'"', (byte)'\\');
         if (timeEnd < 0 || rest[timeEnd] != '"' || !rest[(timeEnd + 1)..].SequenceEqual("}"u8))
-        {
-            return false;
-        }
-
-        var replaced = false;
-        var log = rawLog;
-        if (escaped && !TryUnescape(rawLog, out log, out replaced))
         {
             return false;
         }
@@ -157,41 +150,17 @@ internal sealed class DockerJsonLineParser
 
     private bool TryUnescape(ReadOnlySpan<byte> escaped, out ReadOnlySpan<byte> unescaped, out bool replaced)
     {
-        if (_scratch.Length < escaped.Length)
-        {
-            _scratch = new byte[Math.Max(escaped.Length, _scratch.Length * 2)];
-        }
-
+        EnsureScratch(escaped.Length);
         var ok = JsonStringUnescaper.TryUnescape(escaped, _scratch, out var written, out replaced);
         unescaped = _scratch.AsSpan(0, written);
         return ok;
     }
 
-    /// <summary>Index of the closing quote of a JSON string body, skipping escaped characters.</summary>
-    private static int IndexOfStringEnd(ReadOnlySpan<byte> text, out bool escaped)
+    private void EnsureScratch(int length)
     {
-        escaped = false;
-        var position = 0;
-        while (true)
+        if (_scratch.Length < length)
         {
-            var hit = text[position..].IndexOfAny((byte)'"', (byte)'\\');
-            if (hit < 0)
-            {
-                return -1;
-            }
-
-            position += hit;
-            if (text[position] == '"')
-            {
-                return position;
-            }
-
-            escaped = true;
-            position += 2;
-            if (position >= text.Length)
-            {
-                return -1;
-            }
+            _scratch = new byte[Math.Max(length, _scratch.Length * 2)];
         }
     }
 }
