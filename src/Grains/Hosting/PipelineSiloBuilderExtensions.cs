@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Pipeline.Grains.Configuration;
 using Pipeline.Grains.Outputs;
 using Pipeline.Grains.Placement;
 using Pipeline.Grains.Search;
+using Pipeline.Grains.Store.Embedded;
 using Pipeline.Grains.Telemetry;
 
 namespace Pipeline.Grains.Hosting;
@@ -31,6 +33,15 @@ public static class PipelineSiloBuilderExtensions
             {
                 case LogOutputType.Null:
                     services.AddSingleton<ILogOutput, NullLogOutput>();
+                    break;
+                case LogOutputType.Embedded:
+                    var retention = output.RetentionDays;
+                    services.AddSingleton(sp => new EmbeddedLogStore(
+                        Options.Create(new EmbeddedLogStoreOptions { DatabasePath = Path.Combine(config.DataDir, "logs.db"), RetentionDays = retention }),
+                        sp.GetRequiredService<TimeProvider>(),
+                        sp.GetRequiredService<ILogger<EmbeddedLogStore>>()));
+                    services.AddSingleton<ILogOutput, EmbeddedLogOutput>();
+                    services.AddHostedService<EmbeddedStoreRetention>();
                     break;
             }
         }

@@ -54,8 +54,9 @@ public sealed class LogCollectorTests : IDisposable
         }
 
         var collector = Collector();
-        var step = collector.StepAsync();
-        await step;
+        await collector.StepAsync();
+        Assert.Equal(0, _sender.Sends);
+        await collector.StepAsync();
         Assert.Equal(1, _sender.Pending);
         var key = _sender.PendingKeys().Single();
         Assert.Equal(0, Checkpoint(_dir.Combine("checkpoints.db"), _time, key)?.Offset ?? 0);
@@ -78,6 +79,7 @@ public sealed class LogCollectorTests : IDisposable
         }
 
         var collector = Collector();
+        await collector.StepAsync();
         await collector.StepAsync();
         _sender.FailAll("store down");
         await collector.StepAsync();
@@ -104,25 +106,31 @@ public sealed class LogCollectorTests : IDisposable
         }
 
         const long limit = 256 * 1024;
-        var collector = Collector(memBufLimit: limit, batchBytes: 32 * 1024, maxInFlight: 64);
-        var steps = 0;
-        while (!collector.Drained)
-        {
-            var step = collector.StepAsync();
-            if (collector.Paused)
-            {
-                Assert.True(collector.BufferedBytes >= limit);
-                // Bounded: at most one more read chunk beyond the limit is ever held.
-                Assert.True(collector.BufferedBytes < limit + (512 * 1024), $"buffered {collector.BufferedBytes}");
-                steps++;
-            }
+        const long batch = 32 * 1024;
+        var collector = Collector(memBufLimit: limit, batchBytes: batch, maxInFlight: 64);
 
-            _sender.AcknowledgeAll();
-            await step;
-            _time.Advance(TimeSpan.FromSeconds(2));
+        // Nothing is acknowledged: the collector reads until the buffer is full, then waits.
+        var step = Task.FromResult(true);
+        for (var i = 0; i < 1000 && step.IsCompleted; i++)
+        {
+            step = collector.StepAsync();
         }
 
-        Assert.True(steps > 0, "reading never paused");
+        Assert.False(step.IsCompleted, "the collector never stopped to wait for acknowledgements");
+        Assert.True(collector.Paused);
+        Assert.InRange(collector.BufferedBytes, limit, limit + batch + 2048);
+        var readWhilePaused = collector.RecordsRead;
+        Assert.True(readWhilePaused < 5000);
+
+        while (!collector.Drained)
+        {
+            _sender.AcknowledgeAll();
+            await step;
+            Assert.InRange(collector.BufferedBytes, 0, limit + batch + 2048);
+            _time.Advance(TimeSpan.FromSeconds(2));
+            step = collector.StepAsync();
+        }
+
         var delivered = _sender.DeliveredMessages();
         Assert.Equal(5000, delivered.Count);
         Assert.Equal(Enumerable.Range(0, 5000).Select(i => $"{i} {line}"), delivered);
@@ -138,6 +146,7 @@ public sealed class LogCollectorTests : IDisposable
 
         var collector = Collector();
         await collector.StepAsync();
+        await collector.StepAsync();
         var key = _sender.PendingKeys().Single();
         _sender.AcknowledgeAll();
         await collector.StepAsync();
@@ -146,6 +155,7 @@ public sealed class LogCollectorTests : IDisposable
         Assert.False(collector.Drained);
 
         System.IO.File.AppendAllText(file.Path, "2026-11-25T10:00:01.000000000Z stdout F second half\n");
+        await collector.StepAsync();
         await collector.StepAsync();
         _sender.AcknowledgeAll();
         await collector.StepAsync();
@@ -161,6 +171,7 @@ public sealed class LogCollectorTests : IDisposable
         File("web-7c9d8f6b5-x2x4q").Write("hello", 0);
         _sender.AutoAcknowledge = true;
         var collector = Collector();
+        await collector.StepAsync();
         await collector.StepAsync();
 
         var source = Assert.Single(Assert.Single(_sender.Delivered).Sources);

@@ -27,7 +27,7 @@ public sealed class ContainerLogFile(string path, bool cri)
     public void Write(string message, long sequence, string stream = "stdout")
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        File.AppendAllText(Path, Line(cri, message, sequence, stream), Encoding.UTF8);
+        File.AppendAllText(Path, Line(cri, message, sequence, stream), new UTF8Encoding(false));
     }
 
     /// <summary>Rotation by rename, as the kubelet and docker do: the file moves away, the next write creates a new one.</summary>
