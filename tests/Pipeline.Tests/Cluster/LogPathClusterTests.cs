@@ -104,7 +104,7 @@ public sealed class LogPathClusterTests
             $"{expected} stored records");
 
         var management = cluster.Client.GetGrain<IManagementGrain>(0);
-        var stats = await management.GetDetailedGrainStatistics([typeof(AggregatorGrain).FullName!]);
+        var stats = await management.GetDetailedGrainStatistics();
         var silosWithAggregators = stats.Where(s => s.GrainType.Contains(nameof(AggregatorGrain), StringComparison.Ordinal)).Select(s => s.SiloAddress).Distinct().Count();
 
         var stored = result.Hits

@@ -1,5 +1,6 @@
 using System.Text;
 using Pipeline.Grains.Collection.Decoding;
+using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.Decoding;
 

@@ -7,6 +7,7 @@ using Pipeline.Grains.Batching;
 using Pipeline.Grains.Search.Kql;
 using Pipeline.Grains.Store.Embedded;
 using Xunit;
+using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.EmbeddedStore;
 

@@ -14,6 +14,9 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     public long NowUnixNanos => (_now.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
 
+    /// <summary>The current time; tests may also set it directly.</summary>
+    public DateTimeOffset Now { get => _now; set => _now = value; }
+
     public override DateTimeOffset GetUtcNow() => _now;
 
     public override long GetTimestamp() => _now.UtcTicks;

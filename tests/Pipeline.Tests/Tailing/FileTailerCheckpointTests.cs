@@ -165,6 +165,37 @@ public sealed class FileTailerCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Several_rotations_while_the_collector_was_away_lose_no_line_and_reread_nothing()
+    {
+        var log = _sandbox.LogPath("app.log");
+        File.WriteAllText(log + ".old", "zero\n");
+        File.SetLastWriteTimeUtc(log + ".old", DateTime.UtcNow.AddHours(-1));
+        File.WriteAllText(log, "one\ntwo\n");
+        var first = _sandbox.CreateTailer(options => options.ReadFromHead = true);
+        first.Rescan();
+        TailingSandbox.ReadToEnd(first, _sink);
+        first.Commit(first.Files[0], first.Files[0].Position);
+        first.FlushCheckpoints();
+        first.Dispose();
+        _sink.Clear();
+
+        // Two rotations by rename while no collector runs: app.log -> .1, then a new app.log -> .2.
+        TailingSandbox.Append(log, "three\n");
+        File.Move(log, log + ".1");
+        File.WriteAllText(log, "four\nfive\n");
+        File.Move(log, log + ".2");
+        File.WriteAllText(log, "six\n");
+
+        var second = _sandbox.CreateTailer();
+        second.Rescan();
+        TailingSandbox.ReadToEnd(second, _sink);
+
+        // The checkpointed file goes on from its offset, the one rotated after it is read whole, the
+        // older file that predates the checkpoint (already read or never ours) is left alone.
+        Assert.Equal(["five", "four", "six", "three"], _sink.Texts.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Checkpoints_of_closed_files_are_forgotten_after_the_limit()
     {
         var log = _sandbox.LogPath("app.log");

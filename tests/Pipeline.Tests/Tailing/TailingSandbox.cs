@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Grains.Collection.Tailing;
+using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.Tailing;
 

@@ -573,13 +573,14 @@ public sealed partial class FileTailer : IDisposable
     }
 
     /// <summary>
-    /// At start-up, a rotation may have happened while the collector was down: a sibling of a matched
-    /// path (<c>x.log.1</c>) with a checkpoint short of its end still holds unread lines. Read it to its end.
-    /// Returns true when any sibling has a checkpoint, read to its end or not.
+    /// At start-up, finds what rotation did while we were away: the rotated sibling we were reading
+    /// (it has a checkpoint short of its end) is read on from its checkpoint, and every uncompressed
+    /// sibling rotated after it (no checkpoint, modified no earlier) is read from its head. Returns
+    /// true when a checkpointed predecessor exists, so the file at the path is read from its head too.
     /// </summary>
     private bool FollowRotatedWhileAway(string path, DateTimeOffset now)
     {
-        var found = false;
+        var candidates = new List<(string Sibling, SafeFileHandle Handle, FileStat Stat, ulong FirstLineHash, FileCheckpoint? Checkpoint)>();
         foreach (var sibling in RotatedSiblings.Find(path))
         {
             if (IsExcluded(sibling) || !FileStat.TryGet(sibling, out var stat) || !stat.IsRegularFile || IsOpen(stat.Identity))
@@ -597,16 +598,32 @@ public sealed partial class FileTailer : IDisposable
                 continue;
             }
 
-            if (!FileStat.TryGet(handle, out stat)
-                || !FileFingerprint.TryHashFirstLine(handle, out var firstLineHash)
-                || !_checkpoints.TryGet(stat.Identity.ComputeKey(firstLineHash), out var checkpoint))
+            if (!FileStat.TryGet(handle, out stat) || !FileFingerprint.TryHashFirstLine(handle, out var firstLineHash))
             {
                 handle.Dispose();
                 continue;
             }
 
-            found = true;
-            if (checkpoint.Offset >= stat.Size || IsOpen(stat.Identity))
+            _checkpoints.TryGet(stat.Identity.ComputeKey(firstLineHash), out var checkpoint);
+            candidates.Add((sibling, handle, stat, firstLineHash, checkpoint));
+        }
+
+        // The newest sibling we hold a checkpoint for is where reading stopped; anything rotated after it is unread.
+        DateTimeOffset? stoppedAt = null;
+        foreach (var candidate in candidates)
+        {
+            if (candidate.Checkpoint is not null && (stoppedAt is null || candidate.Stat.ModifiedAt > stoppedAt))
+            {
+                stoppedAt = candidate.Stat.ModifiedAt;
+            }
+        }
+
+        foreach (var (sibling, handle, stat, firstLineHash, checkpoint) in candidates)
+        {
+            var unread = checkpoint is not null
+                ? checkpoint.Offset < stat.Size
+                : stoppedAt is not null && stat.ModifiedAt >= stoppedAt;
+            if (!unread || IsOpen(stat.Identity))
             {
                 handle.Dispose();
                 continue;
@@ -617,7 +634,7 @@ public sealed partial class FileTailer : IDisposable
             LogInformationRotatedWhileAway(_logger, sibling, file.FileKey, file.Position);
         }
 
-        return found;
+        return stoppedAt is not null;
     }
 
     /// <summary>
