@@ -10,7 +10,7 @@ public static class ProcessUsage
     {
         using var process = Process.GetCurrentProcess();
         return string.Create(CultureInfo.InvariantCulture,
-            $"pipeline-usage cpu_seconds={process.TotalProcessorTime.TotalSeconds:F3} peak_rss_bytes={PeakRssBytes()} rss_bytes={process.WorkingSet64}");
+            $"pipeline-usage cpu_seconds={process.TotalProcessorTime.TotalSeconds:F3} peak_rss_bytes={PeakRssBytes()} rss_bytes={process.WorkingSet64} gc_heap_bytes={GC.GetGCMemoryInfo().HeapSizeBytes} gc_committed_bytes={GC.GetGCMemoryInfo().TotalCommittedBytes} gc_allocated_bytes={GC.GetTotalAllocatedBytes()} gen2_collections={GC.CollectionCount(2)}");
     }
 
     /// <summary>VmHWM from /proc/self/status: the high-water mark of resident memory.</summary>

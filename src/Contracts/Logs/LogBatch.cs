@@ -18,8 +18,11 @@ public sealed class LogBatch
     /// <summary>Files the records came from; records refer to them by index.</summary>
     [Id(2)] public required LogSource[] Sources { get; init; }
 
-    /// <summary>Packed records.</summary>
-    [Id(3)] public required byte[] Payload { get; init; }
+    /// <summary>
+    /// Packed records. On the sender's silo this is a pooled buffer that the sender reuses once the
+    /// batch is acknowledged: a receiver must not keep it after it answered.
+    /// </summary>
+    [Id(3)] public required ReadOnlyMemory<byte> Payload { get; init; }
 
     /// <summary>Number of records in <see cref="Payload"/>.</summary>
     [Id(4)] public required int Count { get; init; }

@@ -7,20 +7,29 @@ namespace Pipeline.Grains.Batching;
 /// Packs records into the payload of a <see cref="LogBatch"/>. Layout of one record,
 /// little-endian: source index (u16), offset (i64), time in Unix nanoseconds (i64),
 /// stream (u8), flags (u8), message length (i32), message bytes (UTF-8).
-/// The writer reuses its buffer across batches; <see cref="Build"/> copies it out once.
+/// <see cref="Build"/> hands the filled buffer to the batch and takes a fresh one from the
+/// <see cref="BatchBufferPool"/>; the sender gives it back with <see cref="BatchBufferPool.Return"/>
+/// once the batch is acknowledged, so steady-state batching allocates no large arrays.
 /// </summary>
 public sealed class LogBatchWriter
 {
     /// <summary>Bytes of fixed header before each message.</summary>
     public const int RecordHeaderSize = 2 + 8 + 8 + 1 + 1 + 4;
 
+    private readonly BatchBufferPool _pool;
     private byte[] _buffer;
     private readonly List<LogSource> _sources = [];
     private readonly Dictionary<LogSource, ushort> _sourceIndex = new(ReferenceEqualityComparer.Instance);
 
     public LogBatchWriter(int initialCapacity = 256 * 1024)
+        : this(new BatchBufferPool(initialCapacity, maxPooled: 0))
     {
-        _buffer = new byte[initialCapacity];
+    }
+
+    public LogBatchWriter(BatchBufferPool pool)
+    {
+        _pool = pool;
+        _buffer = pool.Rent();
     }
 
     /// <summary>Bytes written so far, headers included.</summary>
@@ -57,7 +66,7 @@ public sealed class LogBatchWriter
         Count++;
     }
 
-    /// <summary>Copies the records out as a batch and resets the writer for the next one.</summary>
+    /// <summary>Hands the records over as a batch and starts the next one in a fresh buffer.</summary>
     public LogBatch Build(string tenant, string node, long sequence)
     {
         var batch = new LogBatch
@@ -65,10 +74,11 @@ public sealed class LogBatchWriter
             Tenant = tenant,
             Node = node,
             Sources = [.. _sources],
-            Payload = _buffer.AsSpan(0, Length).ToArray(),
+            Payload = _buffer.AsMemory(0, Length),
             Count = Count,
             Sequence = sequence,
         };
+        _buffer = _pool.Rent();
         Reset();
         return batch;
     }

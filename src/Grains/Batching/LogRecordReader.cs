@@ -12,7 +12,7 @@ public ref struct LogRecordReader
 
     public LogRecordReader(LogBatch batch)
     {
-        _payload = batch.Payload;
+        _payload = batch.Payload.Span;
         _sources = batch.Sources;
         _position = 0;
         Current = default;

@@ -35,6 +35,7 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     private readonly ILogger _logger;
     private readonly ContainerLogDecoderOptions _decoderOptions;
     private readonly Dictionary<(string Tenant, int Shard), OpenBatch> _open = [];
+    private readonly BatchBufferPool _buffers;
     private readonly List<InFlightBatch> _inFlight = [];
     private readonly KeyValuePair<string, object?> _nodeTag;
     private long _sequence;
@@ -63,6 +64,8 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         _time = time;
         _logger = logger;
         _nodeTag = new("node", node);
+        // A batch closes once it passes batch_size, so one record more (at most a maximal line) must fit.
+        _buffers = new BatchBufferPool((int)(logs.BatchBytes + input.MaxLineSize + 4096), maxPooled: logs.MaxInFlightBatches + 8);
         _decoderOptions = new ContainerLogDecoderOptions { MaxRecordBytes = (int)Math.Min(input.MaxLineSize, int.MaxValue) };
     }
 
@@ -272,7 +275,7 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         var key = (file.Tenant, file.Shard);
         if (!_open.TryGetValue(key, out var open))
         {
-            open = new OpenBatch(file.Tenant, file.Shard);
+            open = new OpenBatch(file.Tenant, file.Shard, _buffers);
             _open.Add(key, open);
         }
 
@@ -419,6 +422,7 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
             batch.Acknowledged = true;
             RecordsAcknowledged += batch.Batch.Count;
             _bufferedBytes -= batch.Batch.Payload.Length;
+            _buffers.Return(batch.Batch);
             _inFlight.RemoveAt(i);
             i--;
             committed |= CommitAcknowledged(batch);
