@@ -109,26 +109,18 @@ internal sealed class ConfigNode
     }
 
     /// <summary>A size such as <c>64MiB</c>, <c>5M</c> (fluent-bit style), <c>512k</c> or a plain byte count.</summary>
-    public long Size(string key, long fallback, long min, params string[] aliases)
-    {
-        var node = Find(key, aliases);
-        if (node is null)
-        {
-            return fallback;
-        }
-
-        var text = (node as YamlScalarNode)?.Value;
-        if (!ConfigValues.TryParseSize(text, out var value) || value < min)
-        {
-            ValueError(key, node, $"'{text}' is not a size of at least {min} bytes (write it like 64MiB, 5M, 512KB or 1048576)");
-            return fallback;
-        }
-
-        return value;
-    }
+    public long Size(string key, long fallback, long min, params string[] aliases) =>
+        Parsed(key, fallback, aliases, (string? text, out long value) => ConfigValues.TryParseSize(text, out value) && value >= min,
+            $"is not a size of at least {min} bytes (write it like 64MiB, 5M, 512KB or 1048576)");
 
     /// <summary>A duration such as <c>10s</c>, <c>500ms</c>, <c>1m</c>, <c>1h</c>, or a plain number of seconds (fluent-bit style).</summary>
-    public TimeSpan Duration(string key, TimeSpan fallback, TimeSpan min, params string[] aliases)
+    public TimeSpan Duration(string key, TimeSpan fallback, TimeSpan min, params string[] aliases) =>
+        Parsed(key, fallback, aliases, (string? text, out TimeSpan value) => ConfigValues.TryParseDuration(text, out value) && value >= min,
+            $"is not a duration of at least {min.TotalSeconds}s (write it like 10s, 500ms, 5m or a number of seconds)");
+
+    private delegate bool TryParse<T>(string? text, out T value);
+
+    private T Parsed<T>(string key, T fallback, string[] aliases, TryParse<T> tryParse, string problem)
     {
         var node = Find(key, aliases);
         if (node is null)
@@ -137,9 +129,9 @@ internal sealed class ConfigNode
         }
 
         var text = (node as YamlScalarNode)?.Value;
-        if (!ConfigValues.TryParseDuration(text, out var value) || value < min)
+        if (!tryParse(text, out var value))
         {
-            ValueError(key, node, $"'{text}' is not a duration of at least {min.TotalSeconds}s (write it like 10s, 500ms, 5m or a number of seconds)");
+            ValueError(key, node, $"'{text}' {problem}");
             return fallback;
         }
 

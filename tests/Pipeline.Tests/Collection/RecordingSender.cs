@@ -19,6 +19,8 @@ internal sealed class RecordingSender : ILogBatchSender
 
     public Task<DeliveryResult> SendAsync(string tenant, int shard, LogBatch batch)
     {
+        // A remote receiver gets a serialized copy; the sender reuses its payload buffer once acknowledged.
+        batch = new LogBatch { Tenant = batch.Tenant, Node = batch.Node, Sources = batch.Sources, Payload = batch.Payload.ToArray(), Count = batch.Count, Sequence = batch.Sequence };
         Sends++;
         if (AutoAcknowledge)
         {

@@ -126,6 +126,28 @@ public sealed class SiloProcessTests
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
     }
 
+    [Fact]
+    public async Task Demo_mode_shows_container_logs_of_several_namespaces_within_seconds()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.Combine("pipeline.yaml");
+        File.WriteAllText(config, $"data_dir: {dir.Combine("data")}\n");
+
+        await using var silo = SiloProcess.Start("--demo", "--config", config);
+        await silo.WaitHealthyAsync();
+
+        foreach (var ns in new[] { "shop", "payments", "monitoring" })
+        {
+            await Eventually.Until(() => Total(silo, $"kubernetes.namespace_name:{ns}"), t => t > 0, $"demo records of {ns}");
+        }
+
+        // The demo writes CRI lines split into P/F pieces: they arrive joined.
+        var joined = await Eventually.Until(() => Total(silo, "log:\"payload dump\""), t => t > 0, "a joined long line", TimeSpan.FromSeconds(90));
+        Assert.True(joined > 0);
+        var hit = (await Search(silo, "log:\"payload dump\"", 1)).GetProperty("hits")[0];
+        Assert.True(hit.GetProperty("log").GetString()!.Length > 20_000);
+    }
+
     private static async Task<long> Total(SiloProcess silo, string query) =>
         (await Search(silo, query, 0)).GetProperty("total").GetInt64();
 

@@ -239,4 +239,21 @@ public sealed class FileTailerRotationTests : IDisposable
         Assert.Equal(link, tailer.Files[1].Path);
         Assert.Equal(["two"], _sink.TextsOf(tailer.Files[1].FileKey));
     }
+
+    [Fact]
+    public void A_file_rotated_away_between_two_rescans_is_still_read()
+    {
+        var tailer = _sandbox.CreateTailer();
+        tailer.Rescan();
+        var log = _sandbox.LogPath("app.log");
+
+        // Created, filled and renamed before the tailer looked again: it never saw app.log's first inode.
+        File.WriteAllText(log, "one\ntwo\n");
+        File.Move(log, log + ".1");
+        File.WriteAllText(log, "three\n");
+        tailer.Rescan();
+        TailingSandbox.ReadToEnd(tailer, _sink);
+
+        Assert.Equal(["one", "three", "two"], _sink.Texts.Order(StringComparer.Ordinal));
+    }
 }

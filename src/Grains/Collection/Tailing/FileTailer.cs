@@ -105,7 +105,8 @@ public sealed partial class FileTailer : IDisposable
     public void Rescan()
     {
         var now = _timeProvider.GetUtcNow();
-        var startup = _lastRescanAt is null;
+        var previousRescan = _lastRescanAt;
+        var startup = previousRescan is null;
         _lastRescanAt = now;
 
         var matched = new List<string>();
@@ -164,7 +165,8 @@ public sealed partial class FileTailer : IDisposable
             }
 
             // A predecessor we have a checkpoint for means this file appeared while we were away: read all of it.
-            var hasPredecessor = startup && FollowRotatedWhileAway(path, now);
+            // After start-up, a new file may come with siblings rotated away since the last rescan, never seen.
+            var hasPredecessor = FollowRotatedWhileAway(path, now, previousRescan);
             Open(path, fromHead: !startup || _options.ReadFromHead || hasPredecessor);
         }
 
@@ -441,14 +443,8 @@ public sealed partial class FileTailer : IDisposable
     /// <summary>Opens a newly found path; a file with no complete first line waits in the pending set.</summary>
     private void Open(string path, bool fromHead)
     {
-        SafeFileHandle handle;
-        try
+        if (TryOpenForReading(path, logFailure: true) is not { } handle)
         {
-            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            LogWarningOpenFailed(_logger, path, e.Message);
             return;
         }
 
@@ -573,12 +569,14 @@ public sealed partial class FileTailer : IDisposable
     }
 
     /// <summary>
-    /// At start-up, finds what rotation did while we were away: the rotated sibling we were reading
-    /// (it has a checkpoint short of its end) is read on from its checkpoint, and every uncompressed
-    /// sibling rotated after it (no checkpoint, modified no earlier) is read from its head. Returns
-    /// true when a checkpointed predecessor exists, so the file at the path is read from its head too.
+    /// Finds what rotation did while we were not looking. At start-up (<paramref name="previousRescan"/>
+    /// null): the rotated sibling we were reading (it has a checkpoint short of its end) is read on from
+    /// its checkpoint, and every uncompressed sibling rotated after it (no checkpoint, modified no
+    /// earlier) is read from its head. Later, for a path seen for the first time: every sibling with no
+    /// checkpoint that was modified since the previous rescan was created and rotated away between two
+    /// rescans, and is read from its head. Returns true when such a predecessor exists.
     /// </summary>
-    private bool FollowRotatedWhileAway(string path, DateTimeOffset now)
+    private bool FollowRotatedWhileAway(string path, DateTimeOffset now, DateTimeOffset? previousRescan)
     {
         var candidates = new List<(string Sibling, SafeFileHandle Handle, FileStat Stat, ulong FirstLineHash, FileCheckpoint? Checkpoint)>();
         foreach (var sibling in RotatedSiblings.Find(path))
@@ -588,12 +586,7 @@ public sealed partial class FileTailer : IDisposable
                 continue;
             }
 
-            SafeFileHandle handle;
-            try
-            {
-                handle = File.OpenHandle(sibling, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            if (TryOpenForReading(sibling) is not { } handle)
             {
                 continue;
             }
@@ -608,11 +601,12 @@ public sealed partial class FileTailer : IDisposable
             candidates.Add((sibling, handle, stat, firstLineHash, checkpoint));
         }
 
-        // The newest sibling we hold a checkpoint for is where reading stopped; anything rotated after it is unread.
-        DateTimeOffset? stoppedAt = null;
+        // At start-up, the newest sibling we hold a checkpoint for is where reading stopped: anything rotated after it is unread.
+        var stoppedAt = previousRescan;
+        var found = false;
         foreach (var candidate in candidates)
         {
-            if (candidate.Checkpoint is not null && (stoppedAt is null || candidate.Stat.ModifiedAt > stoppedAt))
+            if (previousRescan is null && candidate.Checkpoint is not null && (stoppedAt is null || candidate.Stat.ModifiedAt > stoppedAt))
             {
                 stoppedAt = candidate.Stat.ModifiedAt;
             }
@@ -631,10 +625,11 @@ public sealed partial class FileTailer : IDisposable
 
             var file = Follow(path, handle, stat, firstLineHash, fromHead: true);
             EndFile(file, now, deleted: false);
+            found = true;
             LogInformationRotatedWhileAway(_logger, sibling, file.FileKey, file.Position);
         }
 
-        return stoppedAt is not null;
+        return found || (previousRescan is null && stoppedAt is not null);
     }
 
     /// <summary>
@@ -687,6 +682,24 @@ public sealed partial class FileTailer : IDisposable
         return true;
     }
 
+    /// <summary>Opens a file for reading without keeping its writer or a rotation from renaming or deleting it; null when it cannot be opened.</summary>
+    private SafeFileHandle? TryOpenForReading(string path, bool logFailure = false)
+    {
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (logFailure)
+            {
+                LogWarningOpenFailed(_logger, path, e.Message);
+            }
+
+            return null;
+        }
+    }
+
     private bool TryOpenCopy(TailedFile file, out string copyPath, out SafeFileHandle copyHandle, out FileStat copyStat)
     {
         foreach (var candidate in RotatedSiblings.Find(file.Path))
@@ -696,12 +709,7 @@ public sealed partial class FileTailer : IDisposable
                 continue;
             }
 
-            SafeFileHandle handle;
-            try
-            {
-                handle = File.OpenHandle(candidate, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            if (TryOpenForReading(candidate) is not { } handle)
             {
                 continue;
             }
