@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using Pipeline.Contracts.Logs;
 using Pipeline.Grains.Outputs;
+using Pipeline.Grains.Processing;
 using Pipeline.Grains.Telemetry;
 
 namespace Pipeline.Grains.Aggregation;
@@ -28,18 +29,17 @@ public sealed partial class AggregatorGrain : Grain, IAggregatorGrain
 
     public async Task<DeliveryResult> Deliver(LogBatch batch)
     {
+        var records = LogEventBatch.Read(batch);
         var stored = 0;
         foreach (var output in _outputs)
         {
             try
             {
-                var added = await output.WriteAsync(batch, CancellationToken.None);
-                stored = Math.Max(stored, added);
-                _metrics.OutputRecords.Add(added, new("output", output.Name), new("result", "stored"));
-                if (added < batch.Count)
-                {
-                    _metrics.OutputRecords.Add(batch.Count - added, new("output", output.Name), new("result", "duplicate"));
-                }
+                var result = await output.WriteAsync(records, CancellationToken.None);
+                stored = Math.Max(stored, result.Stored);
+                _metrics.OutputRecords.Add(result.Stored, new("output", output.Name), new("result", "stored"));
+                _metrics.OutputRecords.Add(result.Duplicates, new("output", output.Name), new("result", "duplicate"));
+                _metrics.OutputRecords.Add(result.DeadLettered, new("output", output.Name), new("result", "dead_lettered"));
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

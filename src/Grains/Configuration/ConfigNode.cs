@@ -172,6 +172,53 @@ internal sealed class ConfigNode
         return result;
     }
 
+    /// <summary>A number such as <c>0.5</c> or <c>1000</c>, from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public double Double(string key, double fallback, double min, double max, params string[] aliases) =>
+        Parsed(key, fallback, aliases,
+            (string? text, out double value) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value >= min && value <= max,
+            $"is not a number from {min} to {max}");
+
+    /// <summary>
+    /// A mapping of names to text values, in file order (<c>set: {env: prod, team: shop}</c>); a
+    /// value that is not a single scalar is reported.
+    /// </summary>
+    public List<KeyValuePair<string, string>> StringMap(string key, params string[] aliases)
+    {
+        var node = Find(key, aliases);
+        var result = new List<KeyValuePair<string, string>>();
+        switch (node)
+        {
+            case null or YamlScalarNode { Value: null or "" or "~" }:
+                break;
+            case YamlMappingNode mapping:
+                foreach (var (k, v) in mapping.Children)
+                {
+                    var name = (k as YamlScalarNode)?.Value;
+                    if (name is null || v is not YamlScalarNode { Value: var value })
+                    {
+                        ValueError(key, v, "expected name: value pairs with single values");
+                        continue;
+                    }
+
+                    result.Add(new(name, value ?? string.Empty));
+                }
+
+                break;
+            default:
+                ValueError(key, node, "expected a mapping of names to values");
+                break;
+        }
+
+        return result;
+    }
+
+    /// <summary>Reports a problem with the value of <paramref name="key"/> (which must have been read), naming its line.</summary>
+    public void ValueError(string key, string message)
+    {
+        var node = Find(key);
+        _errors.Add($"{KeyPath(key)} (line {(node ?? _node).Start.Line}): {message}");
+    }
+
     public ConfigNode? Section(string key)
     {
         var node = Find(key);

@@ -1,11 +1,12 @@
-using Pipeline.Contracts.Logs;
+using Pipeline.Grains.Processing;
 
 namespace Pipeline.Grains.Outputs;
 
-/// <summary>Acknowledges every batch and keeps nothing: measures the pipeline without a store.</summary>
-public sealed class NullLogOutput : ILogOutput
+/// <summary>Acknowledges every record and keeps nothing: measures the pipeline without a store.</summary>
+public sealed class NullLogOutput(string name = "null") : ILogOutput
 {
-    public string Name => "null";
+    public string Name => name;
 
-    public Task<int> WriteAsync(LogBatch batch, CancellationToken cancellation) => Task.FromResult(batch.Count);
+    public Task<OutputResult> WriteAsync(IReadOnlyList<LogEvent> records, CancellationToken cancellation) =>
+        Task.FromResult(new OutputResult(records.Count, 0, 0));
 }

@@ -24,6 +24,9 @@ public sealed class PipelineMetrics
         OutputRecords = meter.CreateCounter<long>("pipeline_output_records", description: "Records written by outputs, by output and result (stored, duplicate).");
         OutputErrors = meter.CreateCounter<long>("pipeline_output_errors", description: "Output writes that failed, by output.");
         FileEvents = meter.CreateCounter<long>("pipeline_input_file_events", description: "Followed-file events by kind (opened, rotated, truncated, resumed, restarted).");
+        FilterDropped = meter.CreateCounter<long>("pipeline_filter_dropped_records", description: "Records a filter dropped on purpose, by filter type (grep, throttle, …) and tenant.");
+        FilterProblems = meter.CreateCounter<long>("pipeline_filter_problems", description: "Records a filter could not process and passed on unchanged, by filter type and reason.");
+        DeadLetterRecords = meter.CreateCounter<long>("pipeline_dead_letter_records", description: "Records a store rejected for good, kept in the dead-letter store, by output and tenant.");
         meter.CreateObservableGauge("pipeline_input_buffer_bytes", () => Observe(s => s.BufferedBytes), "By", "Bytes read by a collector and not yet acknowledged by the store.");
         meter.CreateObservableGauge("pipeline_input_paused", () => Observe(s => s.Paused ? 1 : 0), description: "1 while a collector's reading is paused because its buffer is full.");
         meter.CreateObservableGauge("pipeline_input_files", () => Observe(s => s.FilesFollowed), description: "Files a collector follows.");
@@ -53,4 +56,7 @@ public sealed class PipelineMetrics
     public Counter<long> OutputRecords { get; }
     public Counter<long> OutputErrors { get; }
     public Counter<long> FileEvents { get; }
+    public Counter<long> FilterDropped { get; }
+    public Counter<long> FilterProblems { get; }
+    public Counter<long> DeadLetterRecords { get; }
 }

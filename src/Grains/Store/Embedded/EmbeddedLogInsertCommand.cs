@@ -1,6 +1,5 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
-using Pipeline.Grains.Batching;
+using Pipeline.Grains.Processing;
 
 namespace Pipeline.Grains.Store.Embedded;
 
@@ -45,7 +44,6 @@ internal sealed class EmbeddedLogInsertCommand : IDisposable
         _log = Add("$log", SqliteType.Text);
         _flags = Add("$flags", SqliteType.Integer);
         _fields = Add("$fields", SqliteType.Text);
-        _fields.Value = DBNull.Value;
         _command.Prepare();
 
         _indexCommand = connection.CreateCommand();
@@ -55,28 +53,24 @@ internal sealed class EmbeddedLogInsertCommand : IDisposable
     }
 
     /// <summary>Inserts one record inside <paramref name="transaction"/>; returns 1, or 0 when its id is already stored.</summary>
-    public int Insert(SqliteTransaction transaction, string tenant, in LogRecordView record)
+    public int Insert(SqliteTransaction transaction, LogEvent record)
     {
-        var source = record.Source;
         _command.Transaction = transaction;
         _id.Value = record.Id;
         _time.Value = record.TimeUnixNanos;
-        _tenant.Value = tenant;
-        _namespace.Value = (object?)source.Namespace ?? DBNull.Value;
-        _pod.Value = (object?)source.PodName ?? DBNull.Value;
-        _podId.Value = (object?)source.PodId ?? DBNull.Value;
-        _container.Value = (object?)source.ContainerName ?? DBNull.Value;
-        _containerId.Value = (object?)source.ContainerId ?? DBNull.Value;
-        _host.Value = (object?)source.Host ?? DBNull.Value;
-        _stream.Value = record.Stream switch
-        {
-            LogStream.Stdout => "stdout",
-            LogStream.Stderr => "stderr",
-            _ => DBNull.Value,
-        };
-        var message = Encoding.UTF8.GetString(record.Message);
+        _tenant.Value = record.Tenant;
+        _namespace.Value = (object?)record.Namespace ?? DBNull.Value;
+        _pod.Value = (object?)record.PodName ?? DBNull.Value;
+        _podId.Value = (object?)record.PodId ?? DBNull.Value;
+        _container.Value = (object?)record.ContainerName ?? DBNull.Value;
+        _containerId.Value = (object?)record.ContainerId ?? DBNull.Value;
+        _host.Value = (object?)record.Host ?? DBNull.Value;
+        _stream.Value = (object?)LogEventFields.StreamName(record.Stream) ?? DBNull.Value;
+        // The column is NOT NULL: a record whose message a filter removed stores an empty one.
+        var message = record.Log ?? string.Empty;
         _log.Value = message;
         _flags.Value = (int)record.Flags;
+        _fields.Value = record.Fields is { Count: > 0 } fields ? fields.ToJsonString() : DBNull.Value;
         if (_command.ExecuteNonQuery() == 0)
         {
             return 0;

@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts.Logs;
-using Pipeline.Grains.Batching;
+using Pipeline.Grains.Processing;
 using Pipeline.Grains.Search.Kql;
 
 namespace Pipeline.Grains.Store.Embedded;
@@ -88,16 +88,26 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
     /// were new; records whose id is already stored (a replay) are skipped and not counted.
     /// Concurrent calls are serialized.
     /// </summary>
-    public async Task<int> WriteAsync(LogBatch batch, CancellationToken ct)
+    public Task<int> WriteAsync(LogBatch batch, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        return WriteAsync(LogEventBatch.Read(batch), ct);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="records"/> in one transaction and returns how many were new; records
+    /// whose id is already stored (a replay) are skipped and not counted. Concurrent calls are serialized.
+    /// </summary>
+    public async Task<int> WriteAsync(IReadOnlyList<LogEvent> records, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(records);
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             // SQLite calls block: keep them off the caller's (grain) scheduler.
-            return await Task.Run(() => WriteBatch(batch, ct), ct).ConfigureAwait(false);
+            return await Task.Run(() => WriteRecords(records, ct), ct).ConfigureAwait(false);
         }
         finally
         {
@@ -239,7 +249,7 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
         LogInformationOpened(path);
     }
 
-    private int WriteBatch(LogBatch batch, CancellationToken ct)
+    private int WriteRecords(IReadOnlyList<LogEvent> records, CancellationToken ct)
     {
         Open();
         var started = Stopwatch.GetTimestamp();
@@ -248,26 +258,25 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
         using var transaction = _writer!.BeginTransaction();
         try
         {
-            var reader = new LogRecordReader(batch);
-            while (reader.MoveNext())
+            foreach (var record in records)
             {
                 if (++seen % CancellationCheckInterval == 0)
                 {
                     ct.ThrowIfCancellationRequested();
                 }
 
-                stored += _insert!.Insert(transaction, batch.Tenant, reader.Current);
+                stored += _insert!.Insert(transaction, record);
             }
 
             transaction.Commit();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogWarningBatchWriteFailed(ex, batch.Tenant, batch.Sequence, batch.Count);
+            LogWarningBatchWriteFailed(ex, records.Count);
             throw;
         }
 
-        LogDebugBatchWritten(batch.Tenant, batch.Sequence, seen, stored, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        LogDebugBatchWritten(seen, stored, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return stored;
     }
 
@@ -414,11 +423,11 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Embedded log store opened at {Path}")]
     private partial void LogInformationOpened(string path);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Stored batch {Sequence} of tenant {Tenant}: {Stored} new of {Records} records in {ElapsedMs:F1} ms")]
-    private partial void LogDebugBatchWritten(string tenant, long sequence, int records, int stored, double elapsedMs);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Stored {Stored} new of {Records} records in {ElapsedMs:F1} ms")]
+    private partial void LogDebugBatchWritten(int records, int stored, double elapsedMs);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Could not store batch {Sequence} of tenant {Tenant} ({Records} records); the sender keeps it and retries")]
-    private partial void LogWarningBatchWriteFailed(Exception exception, string tenant, long sequence, int records);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Could not store {Records} records; the sender keeps them and retries")]
+    private partial void LogWarningBatchWriteFailed(Exception exception, int records);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Search matched {Total} records, returned {Hits}, in {ElapsedMs:F1} ms")]
     private partial void LogDebugSearched(long total, int hits, double elapsedMs);
