@@ -22,19 +22,38 @@ public sealed class CrashRecoveryTests
             .ToList();
 
         var written = 0;
+        var firstOutput = "";
         await using (var first = SiloProcess.Start("--config", config))
         {
             await first.WaitHealthyAsync();
-            written = WriteLines(files, 0, LinesPerFile / 2);
+            // The first line of each file must be seen before the first rotation: a file rotated away
+            // before the collector's first scan is outside the glob and, with no checkpoint, not ours.
+            written = WriteLines(files, 0, 1);
+            await Eventually.Until(() => Total(first, ""), t => t >= Files, "the first line of every file stored");
+            written += WriteLines(files, 1, LinesPerFile / 2);
             // Kill once part of what was written is stored, so the crash lands in the middle of ingest.
             await Eventually.Until(() => Total(first, ""), t => t >= 500, "some records stored before the crash");
             first.Kill();
+            firstOutput = first.Output;
         }
 
         written += WriteLines(files, LinesPerFile / 2, LinesPerFile);
         await using var second = SiloProcess.Start("--config", config);
         await second.WaitHealthyAsync();
-        var total = await Eventually.Until(() => Total(second, ""), t => t >= written, $"{written} records stored after restart", TimeSpan.FromSeconds(120));
+        long total;
+        try
+        {
+            total = await Eventually.Until(() => Total(second, ""), t => t >= written, $"{written} records stored after restart", TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException e)
+        {
+            // Say which lines are missing and what both silos logged, so a failure on CI can be understood.
+            var stored = (await Hits(second, "", 10_000)).Select(h => h.GetProperty("log").GetString()!).ToHashSet(StringComparer.Ordinal);
+            var missing = Enumerable.Range(0, Files)
+                .Select(f => $"writer-{f}: " + Ranges(Enumerable.Range(0, LinesPerFile).Where(n => !stored.Contains($"writer-{f} line {n}"))));
+            throw new TimeoutException(
+                $"{e.Message}\nmissing lines: {string.Join("; ", missing)}\n--- first silo ---\n{Tail(firstOutput)}\n--- second silo ---\n{Tail(second.Output)}", e);
+        }
 
         Assert.Equal(Files * LinesPerFile, written);
         Assert.Equal(written, total);
@@ -50,6 +69,36 @@ public sealed class CrashRecoveryTests
             }
         }
     }
+
+    private static string Ranges(IEnumerable<int> numbers)
+    {
+        var ranges = new List<string>();
+        int? start = null, end = null;
+        foreach (var n in numbers)
+        {
+            if (end is { } e && n == e + 1)
+            {
+                end = n;
+                continue;
+            }
+
+            if (start is not null)
+            {
+                ranges.Add($"{start}..{end}");
+            }
+
+            start = end = n;
+        }
+
+        if (start is not null)
+        {
+            ranges.Add($"{start}..{end}");
+        }
+
+        return ranges.Count == 0 ? "none" : string.Join(",", ranges);
+    }
+
+    private static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(150));
 
     private static int WriteLines(List<ContainerLogFile> files, int from, int to)
     {
