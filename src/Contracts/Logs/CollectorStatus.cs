@@ -17,4 +17,23 @@ public sealed record CollectorStatus
 
     /// <summary>Why the collector is idle, when it is (for example: placed on a silo of another node).</summary>
     [Id(8)] public string? Error { get; init; }
+
+    /// <summary>The most bytes held at once since start (never above the input's <c>mem_buf_limit</c> by more than one line).</summary>
+    [Id(9)] public long PeakBufferedBytes { get; init; }
+
+    /// <summary>Each tenant's share of the buffer.</summary>
+    [Id(10)] public TenantBufferStatus[] Tenants { get; init; } = [];
+}
+
+/// <summary>One tenant's part of a collector's buffer.</summary>
+[GenerateSerializer, Immutable, Alias("pipeline.TenantBufferStatus")]
+public sealed record TenantBufferStatus
+{
+    [Id(0)] public required string Tenant { get; init; }
+    [Id(1)] public long BufferedBytes { get; init; }
+    [Id(2)] public long PeakBufferedBytes { get; init; }
+    [Id(3)] public long Limit { get; init; }
+
+    /// <summary>True while this tenant's files are not read because its buffer is full.</summary>
+    [Id(4)] public bool Paused { get; init; }
 }

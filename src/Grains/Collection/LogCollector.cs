@@ -7,6 +7,7 @@ using Pipeline.Grains.Collection.Decoding;
 using Pipeline.Grains.Collection.Tailing;
 using Pipeline.Grains.Configuration;
 using Pipeline.Grains.Telemetry;
+using Pipeline.Grains.Tenancy;
 
 namespace Pipeline.Grains.Collection;
 
@@ -14,8 +15,9 @@ namespace Pipeline.Grains.Collection;
 /// The engine of a node collector for one <c>tail</c> input: reads lines from followed files,
 /// decodes them, packs records into per-tenant-shard batches, sends them with a bounded number
 /// in flight, and commits a file's offset only once every record before it is acknowledged.
-/// When the bytes read but not acknowledged reach <c>mem_buf_limit</c>, reading pauses; nothing
-/// is dropped. Not thread-safe: one loop (<see cref="RunAsync"/>) owns it.
+/// When the bytes read but not acknowledged reach <c>mem_buf_limit</c>, reading pauses; when one
+/// tenant's bytes reach that tenant's limit, only that tenant's files pause. Nothing is dropped.
+/// Not thread-safe: one loop (<see cref="RunAsync"/>) owns it.
 /// </summary>
 public sealed partial class LogCollector : ILineSink, ILogRecordSink
 {
@@ -30,11 +32,14 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     private readonly LogsConfig _logs;
     private readonly FileTailer _tailer;
     private readonly ILogBatchSender _sender;
+    private readonly TenantDirectory _tenants;
     private readonly PipelineMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ContainerLogDecoderOptions _decoderOptions;
     private readonly Dictionary<(string Tenant, int Shard), OpenBatch> _open = [];
+    private readonly Dictionary<string, TenantBuffer> _tenantBuffers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _sendingPerTenant = new(StringComparer.Ordinal);
     private readonly BatchBufferPool _buffers;
     private readonly List<InFlightBatch> _inFlight = [];
     private readonly KeyValuePair<string, object?> _nodeTag;
@@ -51,10 +56,12 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         LogsConfig logs,
         FileTailer tailer,
         ILogBatchSender sender,
+        TenantDirectory tenants,
         PipelineMetrics metrics,
         TimeProvider time,
         ILogger logger)
     {
+        _tenants = tenants;
         _node = node;
         _input = input;
         _logs = logs;
@@ -77,6 +84,9 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     public long BufferedBytes => _bufferedBytes + OpenBytes();
 
     public bool Paused => _pausedSince is not null;
+
+    /// <summary>The most bytes ever held at once (the outage tests check it never passed the limit).</summary>
+    public long PeakBufferedBytes { get; private set; }
     public int InFlightBatches => _inFlight.Count;
 
     /// <summary>State as of the end of the last step; safe to read from any thread (metrics, status calls).</summary>
@@ -147,7 +157,8 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
             progressed = true;
         }
 
-        if (_inFlight.Count >= _logs.MaxInFlightBatches || Paused)
+        // Paused as a whole: nothing can move until an acknowledgement comes, so wait for one here.
+        if (Paused)
         {
             var sending = _inFlight.Where(b => b.Sending is not null).Select(b => (Task)b.Sending!).ToList();
             if (sending.Count > 0)
@@ -189,8 +200,17 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         RecordsRead = RecordsRead,
         RecordsAcknowledged = RecordsAcknowledged,
         BufferedBytes = BufferedBytes,
+        PeakBufferedBytes = PeakBufferedBytes,
         Paused = Paused,
         Drained = Drained,
+        Tenants = [.. _tenantBuffers.Select(t => new TenantBufferStatus
+        {
+            Tenant = t.Key,
+            BufferedBytes = t.Value.Bytes,
+            PeakBufferedBytes = t.Value.PeakBytes,
+            Limit = t.Value.Limit,
+            Paused = t.Value.PausedSince is not null,
+        })],
     };
 
     private long OpenBytes()
@@ -214,6 +234,11 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
                 break;
             }
 
+            if (file.State is FollowedFile { } followed && !UpdateTenantPause(TenantBufferOf(followed.Tenant)))
+            {
+                continue;
+            }
+
             var read = _tailer.Read(file, this, (int)Math.Min(_logs.BatchBytes, int.MaxValue));
             total += read;
             foreach (var open in _open.Values)
@@ -234,6 +259,35 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         }
 
         return total;
+    }
+
+    private TenantBuffer TenantBufferOf(string tenant)
+    {
+        if (!_tenantBuffers.TryGetValue(tenant, out var buffer))
+        {
+            buffer = new TenantBuffer(tenant, _tenants.MemBufLimit(tenant));
+            _tenantBuffers.Add(tenant, buffer);
+        }
+
+        return buffer;
+    }
+
+    /// <summary>Starts or ends a pause of one tenant's files by its own limit; true while they may be read.</summary>
+    private bool UpdateTenantPause(TenantBuffer buffer)
+    {
+        var full = buffer.Bytes >= buffer.Limit;
+        var now = _time.GetUtcNow();
+        if (full && buffer.PausedSince is null)
+        {
+            buffer.PausedSince = now;
+        }
+        else if (!full && buffer.PausedSince is { } since)
+        {
+            _metrics.TenantPausedSeconds.Add((now - since).TotalSeconds, _nodeTag, new("tenant", buffer.Tenant));
+            buffer.PausedSince = null;
+        }
+
+        return !full;
     }
 
     /// <summary>Starts or ends a pause by the buffer limit; true while reading may go on.</summary>
@@ -290,7 +344,11 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
             open.Files.Add(file);
         }
 
+        var before = open.Writer.Length;
         open.Writer.Append(file.Source, offset, timeUnixNanos, stream, flags, message);
+        var tenant = open.Buffer ??= TenantBufferOf(file.Tenant);
+        tenant.Add(open.Writer.Length - before);
+        PeakBufferedBytes = Math.Max(PeakBufferedBytes, _bufferedBytes + OpenBytes());
         RecordsRead++;
         if (flags != LogRecordFlags.None)
         {
@@ -335,7 +393,7 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
             ContainerId = info?.ContainerId,
             Host = _node,
         };
-        var tenant = string.IsNullOrEmpty(source.Namespace) ? "_unknown" : source.Namespace;
+        var tenant = _tenants.Resolve(source.Namespace);
         var followed = new FollowedFile(file, source, tenant, ShardOf(file.Path), new ContainerLogDecoder(_decoderOptions, _time));
         file.State = followed;
         return followed;
@@ -363,31 +421,32 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         _inFlight.Add(inFlight);
     }
 
+    /// <summary>
+    /// Sends every batch that is due, at most <c>max_in_flight_batches</c> at once per tenant, so a
+    /// tenant whose store is stuck holds its own slots and never another tenant's.
+    /// </summary>
     private bool SendDue(DateTimeOffset now)
     {
         var sent = false;
-        var sending = 0;
+        _sendingPerTenant.Clear();
         foreach (var batch in _inFlight)
         {
             if (batch.Sending is not null)
             {
-                sending++;
+                _sendingPerTenant[batch.Batch.Tenant] = _sendingPerTenant.GetValueOrDefault(batch.Batch.Tenant) + 1;
             }
         }
 
         foreach (var batch in _inFlight)
         {
-            if (sending >= _logs.MaxInFlightBatches)
-            {
-                break;
-            }
-
-            if (batch.Sending is null && batch.RetryAt <= now)
+            var tenant = batch.Batch.Tenant;
+            var sending = _sendingPerTenant.GetValueOrDefault(tenant);
+            if (batch.Sending is null && batch.RetryAt <= now && sending < _logs.MaxInFlightBatches)
             {
                 batch.Attempts++;
-                batch.Sending = _sender.SendAsync(batch.Batch.Tenant, batch.Shard, batch.Batch);
+                batch.Sending = _sender.SendAsync(tenant, batch.Shard, batch.Batch);
                 _metrics.BatchesSent.Add(1, _nodeTag);
-                sending++;
+                _sendingPerTenant[tenant] = sending + 1;
                 sent = true;
             }
         }
@@ -422,6 +481,7 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
             batch.Acknowledged = true;
             RecordsAcknowledged += batch.Batch.Count;
             _bufferedBytes -= batch.Batch.Payload.Length;
+            TenantBufferOf(batch.Batch.Tenant).Add(-batch.Batch.Payload.Length);
             _buffers.Return(batch.Batch);
             _inFlight.RemoveAt(i);
             i--;

@@ -5,6 +5,7 @@ using Pipeline.Grains.Collection.Tailing;
 using Pipeline.Grains.Configuration;
 using Pipeline.Grains.Placement;
 using Pipeline.Grains.Telemetry;
+using Pipeline.Grains.Tenancy;
 
 namespace Pipeline.Grains.Collection;
 
@@ -18,6 +19,7 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
 {
     private readonly PipelineConfig _config;
     private readonly PipelineMetrics _metrics;
+    private readonly TenantDirectory _tenants;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
@@ -33,6 +35,7 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
     public NodeCollectorGrain(
         PipelineConfig config,
         PipelineMetrics metrics,
+        TenantDirectory tenants,
         TimeProvider time,
         ILoggerFactory loggers,
         ILocalSiloDetails silo,
@@ -40,6 +43,7 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
     {
         _config = config;
         _metrics = metrics;
+        _tenants = tenants;
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<NodeCollectorGrain>();
@@ -65,7 +69,7 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
         foreach (var input in _config.Logs.Inputs)
         {
             var tailer = new FileTailer(TailOptionsFor(input), _checkpoints, _time, _loggers.CreateLogger<FileTailer>());
-            var collector = new LogCollector(node, input, _config.Logs, tailer, sender, _metrics, _time, _loggers.CreateLogger<LogCollector>());
+            var collector = new LogCollector(node, input, _config.Logs, tailer, sender, _tenants, _metrics, _time, _loggers.CreateLogger<LogCollector>());
             _collectors.Add((collector, tailer, collector.RunAsync(_stopping.Token)));
         }
 
@@ -105,7 +109,16 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
             RecordsRead = states.Sum(s => s.RecordsRead),
             RecordsAcknowledged = states.Sum(s => s.RecordsAcknowledged),
             BufferedBytes = states.Sum(s => s.BufferedBytes),
+            PeakBufferedBytes = states.Sum(s => s.PeakBufferedBytes),
             Paused = states.Any(s => s.Paused),
+            Tenants = [.. states.SelectMany(s => s.Tenants).GroupBy(t => t.Tenant).Select(g => new TenantBufferStatus
+            {
+                Tenant = g.Key,
+                BufferedBytes = g.Sum(t => t.BufferedBytes),
+                PeakBufferedBytes = g.Sum(t => t.PeakBufferedBytes),
+                Limit = g.Sum(t => t.Limit),
+                Paused = g.Any(t => t.Paused),
+            })],
             Drained = _idleReason is null && states.All(s => s.Drained),
             Error = _idleReason,
         };

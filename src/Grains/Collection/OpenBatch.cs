@@ -17,4 +17,7 @@ internal sealed class OpenBatch
     public LogBatchWriter Writer { get; }
     public List<FollowedFile> Files { get; } = [];
     public DateTimeOffset OpenedAt { get; set; }
+
+    /// <summary>The tenant's byte account this batch's bytes count against.</summary>
+    public TenantBuffer? Buffer { get; set; }
 }

@@ -7,6 +7,9 @@ public sealed class LogOutputConfig
 
     public required LogOutputType Type { get; init; }
 
+    /// <summary>The output's <c>id</c> (fluent-bit <c>alias</c>), for tenants' <c>outputs</c> lists, metrics and dead letters; default: the type.</summary>
+    public string Name { get; init; } = "";
+
     /// <summary>Embedded store: records older than this many days are deleted.</summary>
     public int RetentionDays { get; init; } = DefaultRetentionDays;
 }

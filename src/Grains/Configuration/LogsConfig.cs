@@ -8,6 +8,9 @@ public sealed class LogsConfig
     public const int DefaultMaxInFlightBatches = 4;
     public static readonly TimeSpan DefaultFlushInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Default per-tenant buffer: a quarter of the input's limit, so one flooding tenant cannot pause the others.</summary>
+    public const int DefaultTenantBufferShare = 4;
+
     public List<TailInputConfig> Inputs { get; init; } = [];
     public List<LogOutputConfig> Outputs { get; init; } = [];
 
@@ -22,4 +25,7 @@ public sealed class LogsConfig
 
     /// <summary>Batches a collector has sent and not yet seen acknowledged, at most.</summary>
     public int MaxInFlightBatches { get; init; } = DefaultMaxInFlightBatches;
+
+    /// <summary>Per-tenant buffer limit for tenants that set none; null: the input's <c>mem_buf_limit</c> / <see cref="DefaultTenantBufferShare"/>.</summary>
+    public long? TenantMemBufLimit { get; init; }
 }

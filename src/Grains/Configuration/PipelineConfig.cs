@@ -2,7 +2,7 @@ namespace Pipeline.Grains.Configuration;
 
 /// <summary>
 /// The pipeline file, as read. Sections for metrics (<c>scrape_configs</c>, <c>remote_write</c>)
-/// and tenants join this type as those stages land.
+/// join this type as that stage lands.
 /// </summary>
 public sealed class PipelineConfig
 {
@@ -15,4 +15,9 @@ public sealed class PipelineConfig
     public required string NodeName { get; init; }
 
     public LogsConfig Logs { get; init; } = new();
+
+    /// <summary>Tenants in file order; namespaces no tenant claims are each their own tenant.</summary>
+    public List<TenantConfig> Tenants { get; init; } = [];
+
+    public AuthConfig Auth { get; init; } = new();
 }

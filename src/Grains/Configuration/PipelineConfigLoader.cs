@@ -17,7 +17,7 @@ public static class PipelineConfigLoader
         Logs = new LogsConfig
         {
             Inputs = [new TailInputConfig { Paths = ["/var/log/containers/*.log"] }],
-            Outputs = [new LogOutputConfig { Type = LogOutputType.Embedded }],
+            Outputs = [new LogOutputConfig { Type = LogOutputType.Embedded, Name = "embedded" }],
         },
     };
 
@@ -65,8 +65,11 @@ public static class PipelineConfigLoader
             DataDir = root.String("data_dir") ?? PipelineConfig.DefaultDataDir,
             NodeName = root.String("node_name") ?? DefaultNodeName(),
             Logs = ReadLogs(root.Section("logs"), errors),
+            Tenants = [.. root.Sections("tenants").Select(ReadTenant)],
+            Auth = ReadAuth(root.Section("auth")),
         };
         root.RejectUnknownKeys();
+        CheckTenants(config, root);
 
         if (errors.Count > 0)
         {
@@ -91,8 +94,14 @@ public static class PipelineConfigLoader
             BatchBytes = logs.Size("batch_size", LogsConfig.DefaultBatchBytes, 1024),
             FlushInterval = logs.Duration("flush_interval", LogsConfig.DefaultFlushInterval, TimeSpan.FromMilliseconds(10), "flush"),
             MaxInFlightBatches = logs.Int("max_in_flight_batches", LogsConfig.DefaultMaxInFlightBatches, 1, 1024),
+            TenantMemBufLimit = logs.String("tenant_mem_buf_limit") is null ? null : logs.Size("tenant_mem_buf_limit", 0, 1024 * 1024),
         };
         logs.RejectUnknownKeys();
+
+        foreach (var duplicate in result.Outputs.GroupBy(o => o.Name).Where(g => g.Count() > 1))
+        {
+            errors.Add($"logs.outputs (line {logs.Line}): two outputs are named '{duplicate.Key}'; give each a distinct 'id'");
+        }
 
         if (result.BatchBytes > 64L * 1024 * 1024)
         {
@@ -158,12 +167,118 @@ public static class PipelineConfigLoader
         var config = new LogOutputConfig
         {
             Type = kind.Value,
+            // fluent-bit takes the plugin from 'name' and the instance name from 'alias'; fluentd calls it '@id'.
+            Name = output.String("id", null, "alias", "@id") ?? type!.ToLowerInvariant(),
             RetentionDays = kind == LogOutputType.Embedded
                 ? output.Int("retention_days", LogOutputConfig.DefaultRetentionDays, 1, 36500)
                 : LogOutputConfig.DefaultRetentionDays,
         };
         output.RejectUnknownKeys();
         return config;
+    }
+
+    private static TenantConfig ReadTenant(ConfigNode tenant)
+    {
+        var name = tenant.String("name");
+        long? limit = tenant.String("mem_buf_limit") is null ? null : tenant.Size("mem_buf_limit", 0, 1024 * 1024);
+        var config = new TenantConfig
+        {
+            Name = name ?? "",
+            Namespaces = tenant.StringList("namespaces"),
+            Outputs = tenant.StringList("outputs"),
+            IndexPrefix = tenant.String("index_prefix"),
+            MemBufLimit = limit,
+            Tokens = ReadTokens(tenant, "tokens", "token_env"),
+        };
+        tenant.RejectUnknownKeys();
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            tenant.Error("a tenant needs a 'name'");
+        }
+        else if (name.Contains('/') || name.StartsWith('_'))
+        {
+            tenant.ValueError("name", $"'{name}' may not contain '/' or start with '_'");
+        }
+
+        if (config.Namespaces.Count == 0)
+        {
+            tenant.Error("a tenant needs 'namespaces' (names or patterns such as team-a-*)");
+        }
+
+        return config;
+    }
+
+    private static AuthConfig ReadAuth(ConfigNode? auth)
+    {
+        if (auth is null)
+        {
+            return new AuthConfig();
+        }
+
+        var config = new AuthConfig { AdminTokens = ReadTokens(auth, "admin_tokens", "admin_token_env") };
+        auth.RejectUnknownKeys();
+        return config;
+    }
+
+    /// <summary>
+    /// Tokens listed in the file plus those in the environment variable named by <paramref name="envKey"/>
+    /// (comma-separated). A named variable that is unset or empty is an error: a tenant must not end up
+    /// open, or locked out, because a secret was not mounted.
+    /// </summary>
+    private static List<string> ReadTokens(ConfigNode node, string listKey, string envKey)
+    {
+        var tokens = node.StringList(listKey);
+        if (node.String(envKey) is { } variable)
+        {
+            var value = Environment.GetEnvironmentVariable(variable);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                node.ValueError(envKey, $"environment variable '{variable}' is not set");
+            }
+            else
+            {
+                tokens.AddRange(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            }
+        }
+
+        foreach (var token in tokens)
+        {
+            if (token.Length < 16)
+            {
+                node.ValueError(listKey, "a token must be at least 16 characters");
+                break;
+            }
+        }
+
+        return tokens;
+    }
+
+    private static void CheckTenants(PipelineConfig config, ConfigNode root)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var outputs = config.Logs.Outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var tokens = new HashSet<string>(config.Auth.AdminTokens, StringComparer.Ordinal);
+        foreach (var tenant in config.Tenants)
+        {
+            if (tenant.Name.Length > 0 && !names.Add(tenant.Name))
+            {
+                root.ValueError("tenants", $"tenant '{tenant.Name}' is defined twice");
+            }
+
+            foreach (var output in tenant.Outputs.Where(o => !outputs.Contains(o)))
+            {
+                root.ValueError("tenants", $"tenant '{tenant.Name}' names output '{output}', which logs.outputs does not define (outputs: {string.Join(", ", outputs)})");
+            }
+
+            foreach (var token in tenant.Tokens)
+            {
+                if (!tokens.Add(token))
+                {
+                    root.ValueError("tenants", $"tenant '{tenant.Name}' shares a token with another tenant or the admin; every token must be unique");
+                    break;
+                }
+            }
+        }
     }
 
     private static string DefaultNodeName() =>

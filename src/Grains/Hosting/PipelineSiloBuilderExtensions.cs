@@ -9,6 +9,7 @@ using Pipeline.Grains.Placement;
 using Pipeline.Grains.Search;
 using Pipeline.Grains.Store.Embedded;
 using Pipeline.Grains.Telemetry;
+using Pipeline.Grains.Tenancy;
 
 namespace Pipeline.Grains.Hosting;
 
@@ -23,6 +24,7 @@ public static class PipelineSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<PipelineMetrics>();
+        services.AddSingleton<TenantDirectory>();
         services.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
         services.AddPlacementDirector<SiloPlacement, SiloPlacementDirector>();
         services.AddSingleton<LogSearchFanOut>();

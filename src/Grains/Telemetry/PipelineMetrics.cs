@@ -24,6 +24,9 @@ public sealed class PipelineMetrics
         OutputRecords = meter.CreateCounter<long>("pipeline_output_records", description: "Records written by outputs, by output and result (stored, duplicate).");
         OutputErrors = meter.CreateCounter<long>("pipeline_output_errors", description: "Output writes that failed, by output.");
         FileEvents = meter.CreateCounter<long>("pipeline_input_file_events", description: "Followed-file events by kind (opened, rotated, truncated, resumed, restarted).");
+        TenantPausedSeconds = meter.CreateCounter<double>("pipeline_tenant_paused_seconds", "s", "Time a tenant's files were not read because the tenant's own buffer was full, by node and tenant.");
+        meter.CreateObservableGauge("pipeline_tenant_buffer_bytes", () => ObserveTenants(t => t.BufferedBytes), "By", "Bytes of a tenant's records a collector holds unacknowledged.");
+        meter.CreateObservableGauge("pipeline_tenant_paused", () => ObserveTenants(t => t.Paused ? 1 : 0), description: "1 while a tenant's files are paused on a node because its buffer is full.");
         FilterDropped = meter.CreateCounter<long>("pipeline_filter_dropped_records", description: "Records a filter dropped on purpose, by filter type (grep, throttle, …) and tenant.");
         FilterProblems = meter.CreateCounter<long>("pipeline_filter_problems", description: "Records a filter could not process and passed on unchanged, by filter type and reason.");
         DeadLetterRecords = meter.CreateCounter<long>("pipeline_dead_letter_records", description: "Records a store rejected for good, kept in the dead-letter store, by output and tenant.");
@@ -47,6 +50,18 @@ public sealed class PipelineMetrics
         }
     }
 
+    private IEnumerable<Measurement<long>> ObserveTenants(Func<TenantBufferStatus, long> value)
+    {
+        foreach (var (node, status) in _collectors)
+        {
+            foreach (var tenant in status().Tenants)
+            {
+                yield return new Measurement<long>(value(tenant), new KeyValuePair<string, object?>("node", node), new KeyValuePair<string, object?>("tenant", tenant.Tenant));
+            }
+        }
+    }
+
+    public Counter<double> TenantPausedSeconds { get; }
     public Counter<long> InputRecords { get; }
     public Counter<long> InputBytes { get; }
     public Counter<long> InputProblems { get; }

@@ -6,6 +6,7 @@ using Pipeline.Grains.Collection.Tailing;
 using Pipeline.Grains.Configuration;
 using Pipeline.Grains.Telemetry;
 using Pipeline.Tests.Support;
+using Pipeline.Grains.Tenancy;
 using Xunit;
 
 namespace Pipeline.Tests.Collection;
@@ -17,7 +18,7 @@ public sealed class LogCollectorTests : IDisposable
     private readonly RecordingSender _sender = new();
     private readonly List<IDisposable> _owned = [];
 
-    private LogCollector Collector(long memBufLimit = 64 << 20, long batchBytes = 512 * 1024, int maxInFlight = 4, bool exitOnEof = false)
+    private LogCollector Collector(long memBufLimit = 64 << 20, long batchBytes = 512 * 1024, int maxInFlight = 4, bool exitOnEof = false, List<TenantConfig>? tenants = null, long? tenantLimit = null)
     {
         var checkpoints = new CheckpointStore(_dir.Combine("checkpoints.db"), _time);
         var tailer = new FileTailer(
@@ -28,15 +29,15 @@ public sealed class LogCollectorTests : IDisposable
         _owned.Add(tailer);
         _owned.Add(checkpoints);
         var input = new TailInputConfig { Paths = [_dir.Combine("logs", "*.log")], ReadFromHead = true, MemBufLimit = memBufLimit, ExitOnEof = exitOnEof };
-        var logs = new LogsConfig { BatchBytes = batchBytes, MaxInFlightBatches = maxInFlight, Inputs = [input] };
+        var logs = new LogsConfig { BatchBytes = batchBytes, MaxInFlightBatches = maxInFlight, Inputs = [input], TenantMemBufLimit = tenantLimit };
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         _owned.Add(services);
         var metrics = new PipelineMetrics(services.GetRequiredService<IMeterFactory>());
-        return new LogCollector("node-1", input, logs, tailer, _sender, metrics, _time, NullLogger<LogCollector>.Instance);
+        return new LogCollector("node-1", input, logs, tailer, _sender, new TenantDirectory(new PipelineConfig { NodeName = "node-1", Logs = logs, Tenants = tenants ?? [] }), metrics, _time, NullLogger<LogCollector>.Instance);
     }
 
-    private ContainerLogFile File(string pod = "web", bool cri = false) =>
-        new(ContainerLogFile.ContainersPath(_dir.Combine("logs"), "shop", pod, "main"), cri);
+    private ContainerLogFile File(string pod = "web", bool cri = false, string ns = "shop") =>
+        new(ContainerLogFile.ContainersPath(_dir.Combine("logs"), ns, pod, "main"), cri);
 
     private static FileCheckpoint? Checkpoint(string db, TimeProvider time, string key)
     {
@@ -93,6 +94,58 @@ public sealed class LogCollectorTests : IDisposable
 
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"line {i}"), _sender.DeliveredMessages());
         Assert.True(collector.Drained);
+    }
+
+    [Fact]
+    public async Task A_tenant_whose_store_is_stuck_pauses_only_its_own_files()
+    {
+        var noisy = File("flood", ns: "noisy-a");
+        var calm = File("quiet", ns: "calm");
+        var line = new string('x', 1000);
+        for (var i = 0; i < 3000; i++)
+        {
+            noisy.Write($"{i} {line}", i);
+        }
+
+        const long tenantLimit = 1024 * 1024;
+        const long batch = 32 * 1024;
+        var collector = Collector(batchBytes: batch, tenantLimit: tenantLimit,
+            tenants: [new TenantConfig { Name = "noisy", Namespaces = ["noisy-*"] }]);
+
+        // The noisy tenant's store never answers; the calm tenant's answers at once.
+        var calmSent = 0;
+        for (var round = 0; round < 20; round++)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                calm.Write($"calm {calmSent++}", calmSent);
+            }
+
+            await collector.StepAsync();
+            _sender.AcknowledgeWhere(b => b.Tenant == "calm");
+            _time.Advance(TimeSpan.FromSeconds(2));
+            await collector.StepAsync();
+            _sender.AcknowledgeWhere(b => b.Tenant == "calm");
+        }
+
+        var noisyStatus = Assert.Single(collector.Status.Tenants, t => t.Tenant == "noisy");
+        Assert.True(noisyStatus.Paused, "the flooding tenant's files should be paused by its own limit");
+        Assert.InRange(noisyStatus.PeakBufferedBytes, tenantLimit, tenantLimit + batch + 2048);
+        Assert.False(collector.Paused, "the input as a whole must not pause for one tenant");
+        Assert.False(Assert.Single(collector.Status.Tenants, t => t.Tenant == "calm").Paused);
+        Assert.Equal(Enumerable.Range(0, calmSent).Select(i => $"calm {i}"), _sender.DeliveredMessages("calm"));
+        Assert.Empty(_sender.DeliveredMessages("noisy"));
+        Assert.True(collector.RecordsRead < 3000 + calmSent, "the noisy file should not have been read to its end");
+
+        // Once its store answers again, the noisy tenant's records all arrive, in order, none lost.
+        while (!collector.Drained)
+        {
+            _sender.AcknowledgeAll();
+            _time.Advance(TimeSpan.FromSeconds(2));
+            await collector.StepAsync();
+        }
+
+        Assert.Equal(Enumerable.Range(0, 3000).Select(i => $"{i} {line}"), _sender.DeliveredMessages("noisy"));
     }
 
     [Fact]

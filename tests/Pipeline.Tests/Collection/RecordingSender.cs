@@ -36,15 +36,17 @@ internal sealed class RecordingSender : ILogBatchSender
     /// <summary>File keys of the records in batches not yet answered.</summary>
     public IEnumerable<string> PendingKeys() => _pending.SelectMany(p => p.Batch.Sources).Select(s => s.FileKey).Distinct();
 
-    public void AcknowledgeAll()
+    public void AcknowledgeAll() => AcknowledgeWhere(_ => true);
+
+    /// <summary>Answers the pending sends whose batch matches, leaving the others waiting (a store that is stuck for one tenant).</summary>
+    public void AcknowledgeWhere(Func<LogBatch, bool> which)
     {
-        foreach (var (batch, answer) in _pending)
+        foreach (var (batch, answer) in _pending.Where(p => which(p.Batch)).ToList())
         {
             Delivered.Add(batch);
             answer.SetResult(DeliveryResult.Success);
+            _pending.RemoveAll(p => ReferenceEquals(p.Batch, batch));
         }
-
-        _pending.Clear();
     }
 
     public void FailAll(string error)
@@ -57,10 +59,10 @@ internal sealed class RecordingSender : ILogBatchSender
         _pending.Clear();
     }
 
-    public List<string> DeliveredMessages()
+    public List<string> DeliveredMessages(string? tenant = null)
     {
         var messages = new List<string>();
-        foreach (var batch in Delivered)
+        foreach (var batch in Delivered.Where(b => tenant is null || b.Tenant == tenant))
         {
             foreach (var record in new LogRecordReader(batch))
             {
