@@ -4,14 +4,17 @@ using Pipeline.Contracts.Logs;
 using Pipeline.Grains.Outputs;
 using Pipeline.Grains.Processing;
 using Pipeline.Grains.Telemetry;
+using Pipeline.Grains.Tenancy;
 
 namespace Pipeline.Grains.Aggregation;
 
 /// <summary>
-/// One tenant shard of the aggregation stage (key <c>tenant/shard</c>): writes each batch to
-/// every configured output and answers only once all of them hold it, so the collector may
-/// commit. A failing output makes the whole delivery fail; the collector retries the same
-/// batch and the stores drop what they already have.
+/// One tenant shard of the aggregation stage (key <c>tenant/shard</c>): runs the filter chain
+/// over each batch, writes what is left to the tenant's outputs, and answers only once every
+/// output holds it (stored, already stored, or dead-lettered), so the collector may commit. A
+/// failing output makes the whole delivery fail; the collector keeps the batch and retries it,
+/// and the stores drop what they already have. Filter state (throttle buckets, metric series)
+/// lives in this activation.
 /// </summary>
 [ActivationCountBasedPlacement]
 public sealed partial class AggregatorGrain : Grain, IAggregatorGrain
@@ -19,10 +22,13 @@ public sealed partial class AggregatorGrain : Grain, IAggregatorGrain
     private readonly IReadOnlyList<ILogOutput> _outputs;
     private readonly PipelineMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly FilterChain _filters;
 
-    public AggregatorGrain(IEnumerable<ILogOutput> outputs, PipelineMetrics metrics, ILogger<AggregatorGrain> logger)
+    public AggregatorGrain(IEnumerable<ILogOutput> outputs, TenantDirectory tenants, IFilterChainFactory filters, PipelineMetrics metrics, ILogger<AggregatorGrain> logger)
     {
-        _outputs = [.. outputs];
+        var tenant = TenantOf(this.GetPrimaryKeyString());
+        _outputs = [.. outputs.Where(o => tenants.Routes(tenant, o.Name))];
+        _filters = filters.Create(tenant);
         _metrics = metrics;
         _logger = logger;
     }
@@ -30,6 +36,12 @@ public sealed partial class AggregatorGrain : Grain, IAggregatorGrain
     public async Task<DeliveryResult> Deliver(LogBatch batch)
     {
         var records = LogEventBatch.Read(batch);
+        _filters.Apply(records);
+        if (records.Count == 0)
+        {
+            return new DeliveryResult { Delivered = true, Stored = 0 };
+        }
+
         var stored = 0;
         foreach (var output in _outputs)
         {
@@ -50,6 +62,13 @@ public sealed partial class AggregatorGrain : Grain, IAggregatorGrain
         }
 
         return new DeliveryResult { Delivered = true, Stored = stored };
+    }
+
+    /// <summary>The tenant part of an aggregator key <c>tenant/shard</c>.</summary>
+    public static string TenantOf(string key)
+    {
+        var slash = key.LastIndexOf('/');
+        return slash < 0 ? key : key[..slash];
     }
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Output {Output} could not take batch {Sequence} of {Aggregator}; the collector will retry")]

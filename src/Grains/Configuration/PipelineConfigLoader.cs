@@ -98,6 +98,11 @@ public static class PipelineConfigLoader
         };
         logs.RejectUnknownKeys();
 
+        if (result.Outputs.Count(o => o.Type == LogOutputType.Embedded) > 1)
+        {
+            errors.Add($"logs.outputs (line {logs.Line}): at most one embedded output; a silo has one embedded store");
+        }
+
         foreach (var duplicate in result.Outputs.GroupBy(o => o.Name).Where(g => g.Count() > 1))
         {
             errors.Add($"logs.outputs (line {logs.Line}): two outputs are named '{duplicate.Key}'; give each a distinct 'id'");

@@ -6,6 +6,7 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using Pipeline.Grains.Configuration;
 using Pipeline.Grains.Outputs;
 using Pipeline.Grains.Placement;
+using Pipeline.Grains.Processing;
 using Pipeline.Grains.Search;
 using Pipeline.Grains.Store.Embedded;
 using Pipeline.Grains.Telemetry;
@@ -25,16 +26,18 @@ public static class PipelineSiloBuilderExtensions
         services.AddMetrics();
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<TenantDirectory>();
+        services.TryAddSingleton<IFilterChainFactory, NoFilters>();
         services.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
         services.AddPlacementDirector<SiloPlacement, SiloPlacementDirector>();
         services.AddSingleton<LogSearchFanOut>();
 
         foreach (var output in config.Logs.Outputs)
         {
+            var name = output.Name;
             switch (output.Type)
             {
                 case LogOutputType.Null:
-                    services.AddSingleton<ILogOutput, NullLogOutput>();
+                    services.AddSingleton<ILogOutput>(new NullLogOutput(name));
                     break;
                 case LogOutputType.Embedded:
                     var retention = output.RetentionDays;
@@ -42,7 +45,7 @@ public static class PipelineSiloBuilderExtensions
                         Options.Create(new EmbeddedLogStoreOptions { DatabasePath = Path.Combine(config.DataDir, "logs.db"), RetentionDays = retention }),
                         sp.GetRequiredService<TimeProvider>(),
                         sp.GetRequiredService<ILogger<EmbeddedLogStore>>()));
-                    services.AddSingleton<ILogOutput, EmbeddedLogOutput>();
+                    services.AddSingleton<ILogOutput>(sp => new EmbeddedLogOutput(sp.GetRequiredService<EmbeddedLogStore>(), name));
                     services.AddHostedService<EmbeddedStoreRetention>();
                     break;
             }

@@ -19,6 +19,6 @@ public sealed class LogSearchGrain(IServiceProvider services) : Grain, ILogSearc
         }
 
         var query = KqlParser.Parse(request.Query);
-        return await store.SearchAsync(query, request.FromUnixNanos, request.ToUnixNanos, request.Limit, CancellationToken.None);
+        return await store.SearchAsync(query, request.FromUnixNanos, request.ToUnixNanos, request.Limit, CancellationToken.None, request.Tenant);
     }
 }

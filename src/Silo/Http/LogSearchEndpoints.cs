@@ -3,10 +3,14 @@ using System.Text;
 using Pipeline.Contracts.Logs;
 using Pipeline.Grains.Search;
 using Pipeline.Grains.Search.Kql;
+using Pipeline.Grains.Tenancy;
 
 namespace Pipeline.Silo.Http;
 
-/// <summary><c>GET /api/logs/search?q=&amp;from=&amp;to=&amp;limit=</c>: KQL over the stores of every silo.</summary>
+/// <summary>
+/// <c>GET /api/logs/search?q=&amp;from=&amp;to=&amp;limit=</c>: KQL over the stores of every silo.
+/// When tokens are configured, a tenant token searches only its tenant's records and an admin token all.
+/// </summary>
 public static class LogSearchEndpoints
 {
     public const int DefaultLimit = 100;
@@ -18,8 +22,14 @@ public static class LogSearchEndpoints
         return app;
     }
 
-    private static async Task SearchAsync(HttpContext http, LogSearchFanOut search)
+    private static async Task SearchAsync(HttpContext http, LogSearchFanOut search, TenantDirectory tenants)
     {
+        if (!BearerAuth.TryAuthorize(http, tenants, out var access))
+        {
+            await BearerAuth.ChallengeAsync(http);
+            return;
+        }
+
         var query = http.Request.Query;
         var q = query["q"].ToString();
         try
@@ -45,7 +55,7 @@ public static class LogSearchEndpoints
             return;
         }
 
-        var result = await search.SearchAsync(new LogSearchRequest { Query = q, FromUnixNanos = from, ToUnixNanos = to, Limit = limit });
+        var result = await search.SearchAsync(new LogSearchRequest { Query = q, FromUnixNanos = from, ToUnixNanos = to, Limit = limit, Tenant = access.Tenant });
 
         // Hits are stored as JSON documents; write them as they are rather than parse and re-serialize.
         var body = new StringBuilder(256 + result.Hits.Sum(h => h.Document.Length + 1));

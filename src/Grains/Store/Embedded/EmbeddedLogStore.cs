@@ -119,15 +119,16 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
     /// Runs <paramref name="query"/> over records with <paramref name="fromUnixNanos"/> ≤ time ≤
     /// <paramref name="toUnixNanos"/>: the exact number of matches, and the newest
     /// <paramref name="limit"/> of them (at most <see cref="EmbeddedLogStoreOptions.MaxSearchHits"/>)
-    /// as fluent-bit-shaped JSON documents, newest first.
+    /// as fluent-bit-shaped JSON documents, newest first. With <paramref name="tenant"/>, only that
+    /// tenant's records are searched: the condition is outside the query's SQL, so no query escapes it.
     /// </summary>
-    public async Task<LogSearchResult> SearchAsync(KqlNode query, long fromUnixNanos, long toUnixNanos, int limit, CancellationToken ct)
+    public async Task<LogSearchResult> SearchAsync(KqlNode query, long fromUnixNanos, long toUnixNanos, int limit, CancellationToken ct, string? tenant = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         var filter = KqlSqlTranslator.Translate(query);
         await EnsureOpenAsync(ct).ConfigureAwait(false);
         var hits = Math.Clamp(limit, 0, _options.MaxSearchHits);
-        return await Task.Run(() => Search(filter, fromUnixNanos, toUnixNanos, hits, ct), ct).ConfigureAwait(false);
+        return await Task.Run(() => Search(filter, fromUnixNanos, toUnixNanos, hits, tenant, ct), ct).ConfigureAwait(false);
     }
 
     /// <summary>Deletes records older than <see cref="EmbeddedLogStoreOptions.RetentionDays"/> (FTS entries with them) and returns how many.</summary>
@@ -280,7 +281,7 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
         return stored;
     }
 
-    private LogSearchResult Search(KqlSqlFilter filter, long from, long to, int limit, CancellationToken ct)
+    private LogSearchResult Search(KqlSqlFilter filter, long from, long to, int limit, string? tenant, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         using var connection = new SqliteConnection(_readConnectionString);
@@ -297,12 +298,19 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
         {
             // One read transaction: the count and the hits come from the same snapshot.
             using var transaction = connection.BeginTransaction(deferred: true);
-            var where = filter.MatchesAll
-                ? $"{EmbeddedLogStoreSchema.Time} >= $from AND {EmbeddedLogStoreSchema.Time} <= $to"
-                : $"{EmbeddedLogStoreSchema.Time} >= $from AND {EmbeddedLogStoreSchema.Time} <= $to AND ({filter.Sql})";
+            var where = $"{EmbeddedLogStoreSchema.Time} >= $from AND {EmbeddedLogStoreSchema.Time} <= $to";
+            if (tenant is not null)
+            {
+                where += $" AND {EmbeddedLogStoreSchema.Tenant} = $tenant";
+            }
+
+            if (!filter.MatchesAll)
+            {
+                where += $" AND ({filter.Sql})";
+            }
 
             long total;
-            using (var count = CreateSearchCommand(connection, $"SELECT COUNT(*) FROM {EmbeddedLogStoreSchema.Table} WHERE {where}", filter, from, to))
+            using (var count = CreateSearchCommand(connection, $"SELECT COUNT(*) FROM {EmbeddedLogStoreSchema.Table} WHERE {where}", filter, from, to, tenant))
             {
                 total = (long)count.ExecuteScalar()!;
             }
@@ -311,7 +319,7 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
             if (limit > 0 && total > 0)
             {
                 var walkTimeIndex = filter.UsesFullTextIndex && ShouldWalkTimeIndex(connection, total, limit);
-                ReadHits(connection, where, filter, from, to, limit, walkTimeIndex, hits);
+                ReadHits(connection, where, filter, from, to, tenant, limit, walkTimeIndex, hits);
             }
 
             LogDebugSearched(total, hits.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -339,7 +347,7 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
         return (double)total * total > TimeIndexWalkCostRatio * limit * rows;
     }
 
-    private void ReadHits(SqliteConnection connection, string where, KqlSqlFilter filter, long from, long to, int limit, bool walkTimeIndex, List<LogSearchHit> hits)
+    private void ReadHits(SqliteConnection connection, string where, KqlSqlFilter filter, long from, long to, string? tenant, int limit, bool walkTimeIndex, List<LogSearchHit> hits)
     {
         // Order and limit row ids first (often from a covering index), then read just those rows.
         var indexedBy = walkTimeIndex ? $"INDEXED BY {EmbeddedLogStoreSchema.TimeIndex}" : string.Empty;
@@ -350,7 +358,7 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
                 ORDER BY {EmbeddedLogStoreSchema.Time} DESC, {EmbeddedLogStoreSchema.RowId} DESC LIMIT $limit)
             ORDER BY {EmbeddedLogStoreSchema.Time} DESC, {EmbeddedLogStoreSchema.RowId} DESC
             """;
-        using var select = CreateSearchCommand(connection, sql, filter, from, to);
+        using var select = CreateSearchCommand(connection, sql, filter, from, to, tenant);
         select.Parameters.AddWithValue("$limit", limit);
         using var reader = select.ExecuteReader();
         var buffer = new ArrayBufferWriter<byte>(1024);
@@ -387,12 +395,17 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
         }
     }
 
-    private static SqliteCommand CreateSearchCommand(SqliteConnection connection, string sql, KqlSqlFilter filter, long from, long to)
+    private static SqliteCommand CreateSearchCommand(SqliteConnection connection, string sql, KqlSqlFilter filter, long from, long to, string? tenant)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Parameters.AddWithValue("$from", from);
         command.Parameters.AddWithValue("$to", to);
+        if (tenant is not null)
+        {
+            command.Parameters.AddWithValue("$tenant", tenant);
+        }
+
         foreach (var (name, value) in filter.Parameters)
         {
             command.Parameters.AddWithValue(name, value);

@@ -54,6 +54,7 @@ internal static class EmbeddedLogStoreSchema
         CREATE INDEX IF NOT EXISTS logs_pod_ts ON logs (pod, ts);
         CREATE INDEX IF NOT EXISTS logs_container_ts ON logs (container, ts);
         CREATE INDEX IF NOT EXISTS logs_host_ts ON logs (host, ts);
+        CREATE INDEX IF NOT EXISTS logs_tenant_ts ON logs (tenant, ts);
         CREATE VIRTUAL TABLE IF NOT EXISTS logs_fts USING fts5 (
             log, content = 'logs', content_rowid = 'seq', tokenize = 'unicode61');
         CREATE TRIGGER IF NOT EXISTS logs_fts_delete AFTER DELETE ON logs BEGIN

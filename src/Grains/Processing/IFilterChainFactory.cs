@@ -1,0 +1,13 @@
+namespace Pipeline.Grains.Processing;
+
+/// <summary>Builds the filter chain of one aggregator activation; each gets its own filter instances (throttle state is per shard).</summary>
+public interface IFilterChainFactory
+{
+    FilterChain Create(string tenant);
+}
+
+/// <summary>No filters: records go to the outputs as read.</summary>
+public sealed class NoFilters : IFilterChainFactory
+{
+    public FilterChain Create(string tenant) => FilterChain.Empty;
+}
