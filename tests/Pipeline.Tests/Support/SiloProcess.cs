@@ -24,7 +24,10 @@ public sealed class SiloProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
-    public static SiloProcess Start(params string[] args)
+    public static SiloProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the silo with extra environment variables (secrets a pipeline file names with <c>*_env</c> keys).</summary>
+    public static SiloProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "Pipeline.Silo.dll");
         var httpPort = FreePort();
@@ -47,6 +50,10 @@ public sealed class SiloProcess : IAsyncDisposable
         info.ArgumentList.Add("--gateway-port");
         info.ArgumentList.Add(FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var result = new SiloProcess(process, httpPort);
