@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Contracts.Logs;
 using Pipeline.Grains.Batching;
 using Pipeline.Grains.Collection.Decoding;
+using Pipeline.Grains.Collection.Multiline;
+using Pipeline.Grains.Processing;
 using Pipeline.Grains.Collection.Tailing;
 using Pipeline.Grains.Configuration;
 using Pipeline.Grains.Telemetry;
@@ -97,7 +99,7 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     /// <summary>Every followed file read to its end, nothing half-joined, every record acknowledged.</summary>
     public bool Drained =>
         _scannedOnce && _inFlight.Count == 0 && OpenBytes() == 0 && _tailer.AllAtEof &&
-        _tailer.Files.All(f => f.State is not FollowedFile s || s.Decoder.PendingStartOffset == long.MaxValue);
+        _tailer.Files.All(f => f.State is not FollowedFile s || s.PendingStartOffset == long.MaxValue);
 
     public async Task RunAsync(CancellationToken cancellation)
     {
@@ -132,11 +134,11 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
             if (file.State is FollowedFile followed)
             {
                 _current = followed;
-                followed.Decoder.FlushExpired(this);
-                if (file.AtEof && (file.IsRotatedOut || _input.ExitOnEof) && followed.Decoder.PendingStartOffset != long.MaxValue)
+                followed.FlushExpired();
+                if (file.AtEof && (file.IsRotatedOut || _input.ExitOnEof) && followed.PendingStartOffset != long.MaxValue)
                 {
                     // A file that will not grow again (rotated away), or the last read before exit_on_eof: emit the half-joined line.
-                    followed.Decoder.FlushAll(this);
+                    followed.FlushAll();
                 }
             }
         }
@@ -319,7 +321,7 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         }
 
         _current = followed;
-        followed.Decoder.Decode(line, offset, nextOffset, truncated, this);
+        followed.Decoder.Decode(line, offset, nextOffset, truncated, followed.Sink);
         _current = null;
     }
 
@@ -394,9 +396,30 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
             Host = _node,
         };
         var tenant = _tenants.Resolve(source.Namespace);
-        var followed = new FollowedFile(file, source, tenant, ShardOf(file.Path), new ContainerLogDecoder(_decoderOptions, _time));
+        var followed = new FollowedFile(file, source, tenant, ShardOf(file.Path), new ContainerLogDecoder(_decoderOptions, _time)) { Sink = this };
+        if (MultilineFor(source) is { } multiline)
+        {
+            followed.Joiner = new MultilineJoiner(multiline, this, _time);
+            followed.Sink = followed.Joiner;
+        }
+
         file.State = followed;
         return followed;
+    }
+
+    /// <summary>
+    /// The first <c>multiline</c> filter whose selector matches the file (by tag or namespace: pod
+    /// labels are not known to collectors yet, so a selector on labels matches no file).
+    /// </summary>
+    private MultilineOptions? MultilineFor(LogSource source)
+    {
+        if (_logs.Multiline.Count == 0)
+        {
+            return null;
+        }
+
+        var probe = new LogEvent(_tenants.Resolve(source.Namespace), source, 0, 0, LogStream.Stdout, LogRecordFlags.None, string.Empty);
+        return _logs.Multiline.FirstOrDefault(m => m.Selector.Matches(probe))?.Options;
     }
 
     /// <summary>A file always goes to the same shard (by its path), so its records reach the store in order.</summary>
@@ -411,7 +434,7 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         foreach (var file in inFlight.Files)
         {
             // Resume before any half-joined line; records between it and Position are replayed and deduplicated by id.
-            var resume = Math.Min(file.Decoder.PendingStartOffset, file.Tailed.Position);
+            var resume = Math.Min(file.PendingStartOffset, file.Tailed.Position);
             file.Unacknowledged.Enqueue((inFlight, file.Tailed.FileKey, resume));
             file.InOpenBatch = false;
         }

@@ -14,6 +14,9 @@ public sealed class LogsConfig
     public List<TailInputConfig> Inputs { get; init; } = [];
     public List<LogOutputConfig> Outputs { get; init; } = [];
 
+    /// <summary>The <c>multiline</c> entries of <c>logs.filters</c>: lines collectors join into records.</summary>
+    public List<MultilineConfig> Multiline { get; init; } = [];
+
     /// <summary>Aggregator shards per tenant; a file always goes to the same shard so its records stay in order.</summary>
     public int ShardsPerTenant { get; init; } = DefaultShardsPerTenant;
 

@@ -2,6 +2,8 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Grains.Collection;
+using Pipeline.Grains.Collection.Multiline;
+using Pipeline.Grains.Processing;
 using Pipeline.Grains.Collection.Tailing;
 using Pipeline.Grains.Configuration;
 using Pipeline.Grains.Telemetry;
@@ -18,7 +20,7 @@ public sealed class LogCollectorTests : IDisposable
     private readonly RecordingSender _sender = new();
     private readonly List<IDisposable> _owned = [];
 
-    private LogCollector Collector(long memBufLimit = 64 << 20, long batchBytes = 512 * 1024, int maxInFlight = 4, bool exitOnEof = false, List<TenantConfig>? tenants = null, long? tenantLimit = null)
+    private LogCollector Collector(long memBufLimit = 64 << 20, long batchBytes = 512 * 1024, int maxInFlight = 4, bool exitOnEof = false, List<TenantConfig>? tenants = null, long? tenantLimit = null, List<MultilineConfig>? multiline = null)
     {
         var checkpoints = new CheckpointStore(_dir.Combine("checkpoints.db"), _time);
         var tailer = new FileTailer(
@@ -29,7 +31,7 @@ public sealed class LogCollectorTests : IDisposable
         _owned.Add(tailer);
         _owned.Add(checkpoints);
         var input = new TailInputConfig { Paths = [_dir.Combine("logs", "*.log")], ReadFromHead = true, MemBufLimit = memBufLimit, ExitOnEof = exitOnEof };
-        var logs = new LogsConfig { BatchBytes = batchBytes, MaxInFlightBatches = maxInFlight, Inputs = [input], TenantMemBufLimit = tenantLimit };
+        var logs = new LogsConfig { BatchBytes = batchBytes, MaxInFlightBatches = maxInFlight, Inputs = [input], TenantMemBufLimit = tenantLimit, Multiline = multiline ?? [] };
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         _owned.Add(services);
         var metrics = new PipelineMetrics(services.GetRequiredService<IMeterFactory>());
@@ -93,6 +95,56 @@ public sealed class LogCollectorTests : IDisposable
         await collector.StepAsync();
 
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"line {i}"), _sender.DeliveredMessages());
+        Assert.True(collector.Drained);
+    }
+
+    [Fact]
+    public async Task Multiline_records_are_joined_per_file_and_their_first_line_bounds_the_committed_offset()
+    {
+        var java = File("java", ns: "shop");
+        var plain = File("plain", ns: "other");
+        java.Write("INFO starting", 0);
+        var traceStart = new FileInfo(java.Path).Length;
+        java.Write("java.lang.IllegalStateException: boom", 1, "stderr");
+        java.Write("\tat com.shop.Cart.add(Cart.java:42)", 2, "stderr");
+        java.Write("\tat com.shop.Api.post(Api.java:7)", 3, "stderr");
+        plain.Write("java.lang.IllegalStateException: not joined here", 0);
+        plain.Write("\tat x.y(Z.java:1)", 1);
+
+        var collector = Collector(multiline:
+        [
+            new MultilineConfig
+            {
+                Selector = new FilterSelector { Namespaces = ["shop"] },
+                Options = new MultilineOptions { Mode = MultilineMode.Java, FlushTimeout = TimeSpan.FromSeconds(2) },
+            },
+        ]);
+
+        await collector.StepAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(1500));
+        await collector.StepAsync();
+        _sender.AcknowledgeAll();
+        await collector.StepAsync();
+
+        // The trace may still grow: it is held back, and the checkpoint stays before its first line.
+        var key = _sender.Delivered.SelectMany(b => b.Sources).Single(s => s.Path == java.Path).FileKey;
+        Assert.Equal(traceStart, Checkpoint(_dir.Combine("checkpoints.db"), _time, key)!.Offset);
+        Assert.DoesNotContain(_sender.DeliveredMessages(), m => m.StartsWith("java.lang.IllegalStateException: boom", StringComparison.Ordinal));
+        Assert.False(collector.Drained);
+
+        _time.Advance(TimeSpan.FromSeconds(3));
+        await collector.StepAsync();
+        await collector.StepAsync();
+        _sender.AcknowledgeAll();
+        await collector.StepAsync();
+
+        var messages = _sender.DeliveredMessages();
+        Assert.Contains("java.lang.IllegalStateException: boom\n\tat com.shop.Cart.add(Cart.java:42)\n\tat com.shop.Api.post(Api.java:7)", messages);
+        Assert.Contains("INFO starting", messages);
+        Assert.Contains("java.lang.IllegalStateException: not joined here", messages);
+        Assert.Contains("\tat x.y(Z.java:1)", messages);
+        Assert.Equal(4, messages.Count);
+        Assert.Equal(new FileInfo(java.Path).Length, Checkpoint(_dir.Combine("checkpoints.db"), _time, key)!.Offset);
         Assert.True(collector.Drained);
     }
 
