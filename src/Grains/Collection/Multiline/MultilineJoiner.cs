@@ -60,9 +60,9 @@ public sealed class MultilineJoiner : ILogRecordSink
         _maxLines = rules.Options.MaxLines;
     }
 
-    /// <summary>A joiner with rules of its own (one file, tests); validates <paramref name="options"/>.</summary>
+    /// <summary>A joiner for one file, with the rules of <see cref="MultilineRules.For"/>: joiners given the same options instance share them.</summary>
     public MultilineJoiner(MultilineOptions options, ILogRecordSink inner, TimeProvider timeProvider)
-        : this(MultilineRules.Create(options), inner, timeProvider)
+        : this(MultilineRules.For(options), inner, timeProvider)
     {
     }
 
