@@ -131,6 +131,18 @@ public sealed class CustomRulesTests
     }
 
     [Fact]
+    public void Rules_are_built_once_per_options_instance()
+    {
+        var options = new MultilineOptions { Mode = MultilineMode.Custom, StartPattern = TimestampStart };
+        var equal = new MultilineOptions { Mode = MultilineMode.Custom, StartPattern = TimestampStart };
+
+        Assert.Same(MultilineRules.For(options), MultilineRules.For(options));
+        Assert.Same(options, MultilineRules.For(options).Options);
+        Assert.NotSame(MultilineRules.For(options), MultilineRules.For(equal));
+        Assert.Throws<OptionsValidationException>(() => MultilineRules.For(new MultilineOptions { Mode = MultilineMode.Custom }));
+    }
+
+    [Fact]
     public void Rules_built_once_serve_the_joiners_of_several_files()
     {
         var rules = MultilineRules.Create(new MultilineOptions { Mode = MultilineMode.Custom, StartPattern = TimestampStart });

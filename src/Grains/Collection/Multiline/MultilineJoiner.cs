@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Pipeline.Grains.Batching;
 using Pipeline.Grains.Collection.Decoding;
@@ -59,9 +60,9 @@ public sealed class MultilineJoiner : ILogRecordSink
         _maxLines = rules.Options.MaxLines;
     }
 
-    /// <summary>A joiner with rules of its own (one file, tests); validates <paramref name="options"/>.</summary>
+    /// <summary>A joiner for one file, with the rules of <see cref="MultilineRules.For"/>: joiners given the same options instance share them.</summary>
     public MultilineJoiner(MultilineOptions options, ILogRecordSink inner, TimeProvider timeProvider)
-        : this(MultilineRules.Create(options), inner, timeProvider)
+        : this(MultilineRules.For(options), inner, timeProvider)
     {
     }
 
@@ -149,6 +150,8 @@ public sealed class MultilineJoiner : ILogRecordSink
     /// <summary>Emits every pending record, in file order (end of a rotated or deleted file, shutdown).</summary>
     public void FlushAll() => EmitInFileOrder(expired: false);
 
+    // The stack buffer is written before it is read: zeroing it would cost more than matching a short line.
+    [SkipLocalsInit]
     private MultilineLineKind Classify(int state, ReadOnlySpan<byte> message, out int nextState)
     {
         char[]? rented = null;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 
 namespace Pipeline.Grains.Collection.Multiline;
@@ -17,6 +18,9 @@ public abstract class MultilineRules
 {
     /// <summary>The state of a stream that is building no record.</summary>
     internal const int NoGroup = 0;
+
+    // Options are init-only, so rules built for an instance stay right for it while it lives.
+    private static readonly ConditionalWeakTable<MultilineOptions, MultilineRules> BuiltRules = new();
 
     private protected MultilineRules(MultilineOptions options)
     {
@@ -44,6 +48,17 @@ public abstract class MultilineRules
             MultilineMode.Go => new GoMultilineRules(options),
             _ => new CustomMultilineRules(options),
         };
+    }
+
+    /// <summary>
+    /// The rules of <paramref name="options"/>, built on first use and then shared by every caller
+    /// passing the same instance, so a joiner per file does not compile a custom pattern per file.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">The options are not usable; the failures say what to change.</exception>
+    public static MultilineRules For(MultilineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return BuiltRules.GetValue(options, Create);
     }
 
     /// <summary>Classifies one line of a stream.</summary>
