@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Pipeline.Grains.Configuration;
+using Pipeline.Grains.DeadLetters;
 using Pipeline.Grains.Outputs;
 using Pipeline.Grains.Placement;
 using Pipeline.Grains.Processing;
@@ -30,6 +31,10 @@ public static class PipelineSiloBuilderExtensions
         services.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
         services.AddPlacementDirector<SiloPlacement, SiloPlacementDirector>();
         services.AddSingleton<LogSearchFanOut>();
+        services.AddSingleton(sp => new DeadLetterStore(config.DataDir, sp.GetRequiredService<ILogger<DeadLetterStore>>()));
+        services.AddSingleton<IDeadLetterSink>(sp => sp.GetRequiredService<DeadLetterStore>());
+        services.AddSingleton<DeadLetterReplayer>();
+        services.AddSingleton<DeadLetterFanOut>();
 
         foreach (var output in config.Logs.Outputs)
         {
