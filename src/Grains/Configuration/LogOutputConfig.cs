@@ -1,3 +1,5 @@
+using Pipeline.Grains.Outputs.Elasticsearch;
+
 namespace Pipeline.Grains.Configuration;
 
 /// <summary>A <c>logs.outputs</c> entry.</summary>
@@ -6,6 +8,12 @@ public sealed class LogOutputConfig
     public const int DefaultRetentionDays = 7;
 
     public required LogOutputType Type { get; init; }
+
+    /// <summary>The output's name (<c>name</c> beside <c>type</c>); null for the type's default.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Elasticsearch output: its options (null for other types).</summary>
+    public ElasticsearchLogOutputOptions? Elasticsearch { get; init; }
 
     /// <summary>Embedded store: records older than this many days are deleted.</summary>
     public int RetentionDays { get; init; } = DefaultRetentionDays;
