@@ -124,6 +124,15 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>The mapping of an index the stand-in created.</summary>
+    public ElasticsearchStandInMapping IndexMapping(string index)
+    {
+        lock (_gate)
+        {
+            return _indices[index].Mapping;
+        }
+    }
+
     /// <summary>Every stored document in order of arrival, optionally of one index only.</summary>
     public IReadOnlyList<StandInDocument> Documents(string? index = null)
     {
@@ -170,8 +179,12 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         string reason = "failed to parse field [status] of type [long] in document. Preview of field's value: 'abc'") =>
         AddItemFault(match, 400, errorType, reason, int.MaxValue);
 
-    /// <summary>Answers the next <paramref name="times"/> requests whose path starts with <paramref name="pathPrefix"/> with <paramref name="status"/>.</summary>
-    public void FailRequests(int status, int times = 1, string pathPrefix = "/_bulk", string method = "")
+    /// <summary>
+    /// Answers the next <paramref name="times"/> requests whose path starts with
+    /// <paramref name="pathPrefix"/> with <paramref name="status"/>, after letting
+    /// <paramref name="skip"/> of them through.
+    /// </summary>
+    public void FailRequests(int status, int times = 1, string pathPrefix = "/_bulk", string method = "", int skip = 0)
     {
         var (type, reason) = status switch
         {
@@ -182,7 +195,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
             413 => ("content_too_long_exception", "request body is too large"),
             _ => ("exception", "stand-in fault"),
         };
-        AddRequestFault(new StandInRequestFault { Match = Matcher(pathPrefix, method), Status = status, ErrorType = type, Reason = reason, Remaining = times });
+        AddRequestFault(new StandInRequestFault { Match = Matcher(pathPrefix, method), Status = status, ErrorType = type, Reason = reason, Remaining = times, Skip = skip });
     }
 
     /// <summary>Drops the connection of the next <paramref name="times"/> matching requests without answering.</summary>
@@ -424,6 +437,12 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
             {
                 if (fault.Remaining > 0 && fault.Match(method, path))
                 {
+                    if (fault.Skip > 0)
+                    {
+                        fault.Skip--;
+                        continue;
+                    }
+
                     if (fault.Remaining != int.MaxValue)
                     {
                         fault.Remaining--;
@@ -694,12 +713,12 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         w.WriteStartObject(action);
         w.WriteString("_index", index);
         w.WriteString("_id", id);
-        if (error is { } e)
+        if (error is { } failure)
         {
-            w.WriteNumber("status", e.Status);
+            w.WriteNumber("status", failure.Status);
             w.WriteStartObject("error");
-            w.WriteString("type", e.Type);
-            w.WriteString("reason", e.Reason);
+            w.WriteString("type", failure.Type);
+            w.WriteString("reason", failure.Reason);
             w.WriteString("index_uuid", "c3RhbmRpbi1pbmRleA");
             w.WriteString("shard", "0");
             w.WriteString("index", index);
@@ -975,7 +994,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
             return keys;
         }
 
-        foreach (var entry in sort.ValueKind == JsonValueKind.Array ? sort.EnumerateArray() : [sort])
+        foreach (var entry in sort.ValueKind == JsonValueKind.Array ? sort.EnumerateArray() : (IEnumerable<JsonElement>)[sort])
         {
             if (entry.ValueKind == JsonValueKind.String)
             {

@@ -67,6 +67,9 @@ internal sealed class StandInRequestFault
     public TimeSpan Delay { get; init; }
 
     public int Remaining { get; set; }
+
+    /// <summary>Matching requests to let through before the fault applies.</summary>
+    public int Skip { get; set; }
 }
 
 /// <summary>What the stand-in has counted since it started.</summary>

@@ -61,7 +61,7 @@ public sealed class ElasticsearchStandInMapping
                     pathMatch ??= definition.TryGetProperty("match", out var m) ? m.GetString() : null;
                     var matchType = definition.TryGetProperty("match_mapping_type", out var t) ? t.GetString() : null;
                     var type = definition.TryGetProperty("mapping", out var map) && map.TryGetProperty("type", out var mt)
-                        ? TypeOf(mt.GetString())
+                        ? MappingType(mt.GetString())
                         : StandInFieldType.Unmapped;
                     if (pathMatch is not null && type != StandInFieldType.Unmapped)
                     {
@@ -242,12 +242,12 @@ public sealed class ElasticsearchStandInMapping
             }
             else if (property.Value.TryGetProperty("type", out var type))
             {
-                _explicit[path] = TypeOf(type.GetString());
+                _explicit[path] = MappingType(type.GetString());
             }
         }
     }
 
-    private static StandInFieldType TypeOf(string? type) => type switch
+    private static StandInFieldType MappingType(string? type) => type switch
     {
         "keyword" or "constant_keyword" or "wildcard" => StandInFieldType.Keyword,
         "text" or "match_only_text" => StandInFieldType.Text,

@@ -25,10 +25,8 @@ namespace Pipeline.Grains.Outputs.Elasticsearch;
 /// </summary>
 public sealed partial class ElasticsearchLogOutput : ILogOutput, IDisposable
 {
-    // The typed bulk API sends NDJSON under Elasticsearch's versioned media type; so do we.
-    private const string BulkContentType = "application/vnd.elasticsearch+x-ndjson;compatible-with=9";
-
-    private static readonly RequestConfiguration BulkRequest = new() { ContentType = BulkContentType };
+    // The media types the client's typed bulk API sends (plain NDJSON in, plain JSON back).
+    private static readonly RequestConfiguration BulkRequest = new() { ContentType = "application/x-ndjson", Accept = "application/json" };
 
     private static readonly JsonWriterOptions DeadLetterWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
