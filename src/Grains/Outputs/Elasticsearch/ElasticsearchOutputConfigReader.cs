@@ -96,9 +96,20 @@ internal static class ElasticsearchOutputConfigReader
         // Hosts already had their say above; the rest of the checks are shared with code-built options.
         foreach (var problem in ElasticsearchLogOutputOptionsValidator.Problems(options))
         {
-            if (!problem.StartsWith("hosts:", StringComparison.Ordinal))
+            var colon = problem.IndexOf(": ", StringComparison.Ordinal);
+            var key = problem[..colon];
+            if (key == "hosts")
+            {
+                continue;
+            }
+
+            if (key.Contains('.', StringComparison.Ordinal))
             {
                 output.Error(problem);
+            }
+            else
+            {
+                output.ValueError(key, problem[(colon + 2)..]);
             }
         }
 
