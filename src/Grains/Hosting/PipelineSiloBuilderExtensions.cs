@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Pipeline.Grains.Configuration;
 using Pipeline.Grains.Outputs;
+using Pipeline.Grains.Outputs.Elasticsearch;
 using Pipeline.Grains.Placement;
 using Pipeline.Grains.Search;
 using Pipeline.Grains.Store.Embedded;
@@ -42,6 +43,10 @@ public static class PipelineSiloBuilderExtensions
                         sp.GetRequiredService<ILogger<EmbeddedLogStore>>()));
                     services.AddSingleton<ILogOutput, EmbeddedLogOutput>();
                     services.AddHostedService<EmbeddedStoreRetention>();
+                    break;
+                case LogOutputType.Elasticsearch:
+                    // Needs an IDeadLetterSink: without one the aggregator fails to activate and batches are retried, never dropped.
+                    services.AddElasticsearchLogOutput(output.Elasticsearch!);
                     break;
             }
         }
