@@ -31,6 +31,7 @@ public class ElasticsearchBulkBodyBenchmarks
     private List<LogEvent> _events = [];
     private ElasticsearchLogOutput _output = null!;
     private byte[] _answer = [];
+    private byte[] _answerWithError = [];
     private int[] _statuses = [];
 
     [GlobalSetup]
@@ -46,7 +47,16 @@ public class ElasticsearchBulkBodyBenchmarks
             TimeProvider.System,
             NullLogger<ElasticsearchLogOutput>.Instance);
         _answer = AllCreatedAnswer(_events);
+        _answerWithError = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(_answer)
+            .Replace("{\"errors\":false", "{\"errors\":true", StringComparison.Ordinal)
+            .Replace("\"_primary_term\":1,\"status\":201}}]}", "\"status\":429,\"error\":{\"type\":\"es_rejected_execution_exception\",\"reason\":\"rejected\"}}}]}", StringComparison.Ordinal));
         _statuses = new int[Records];
+        var check = new List<ElasticsearchItemError>();
+        if (ElasticsearchBulkResponse.Read(_answerWithError, Records, _statuses, check) != Records || check.Count != 1)
+        {
+            throw new InvalidOperationException("The bulk answer with an error does not read as 2,000 items with one failure.");
+        }
+
         using var body = _output.Serialize(_events);
         Console.WriteLine($"// bulk body: {body.Length} bytes for {Records} records ({body.Length / Records} bytes a record)");
     }
@@ -70,9 +80,13 @@ public class ElasticsearchBulkBodyBenchmarks
         return body.Length;
     }
 
-    /// <summary>Reading the statuses of an all-201 bulk answer.</summary>
+    /// <summary>Reading an all-201 bulk answer (<c>"errors":false</c>: its items need no reading).</summary>
     [Benchmark(OperationsPerInvoke = Records)]
-    public int Read_bulk_answer() => ElasticsearchBulkResponse.Read(_answer, _statuses, []);
+    public int Read_bulk_answer_without_errors() => ElasticsearchBulkResponse.Read(_answer, Records, _statuses, []);
+
+    /// <summary>Reading a bulk answer with one failed item: every item's status is read.</summary>
+    [Benchmark(OperationsPerInvoke = Records)]
+    public int Read_bulk_answer_with_an_error() => ElasticsearchBulkResponse.Read(_answerWithError, Records, _statuses, []);
 
     private static byte[] AllCreatedAnswer(List<LogEvent> events)
     {

@@ -12,15 +12,31 @@ internal readonly record struct ElasticsearchItemError(int Position, int Status,
 /// </summary>
 internal static class ElasticsearchBulkResponse
 {
-    /// <summary>Fills <paramref name="statuses"/> with each item's status and <paramref name="errors"/> with the failures; returns the number of items.</summary>
+    /// <summary>
+    /// Fills <paramref name="statuses"/> with each item's status and <paramref name="errors"/> with
+    /// the failures; returns the number of items. An answer that says <c>"errors":false</c> before
+    /// its items (Elasticsearch writes it first) is all successes: its items are not read, and
+    /// <paramref name="sent"/> is returned with <paramref name="statuses"/> left as they are.
+    /// </summary>
     /// <exception cref="JsonException">The answer is not a bulk answer.</exception>
-    public static int Read(ReadOnlySpan<byte> json, Span<int> statuses, List<ElasticsearchItemError> errors)
+    public static int Read(ReadOnlySpan<byte> json, int sent, Span<int> statuses, List<ElasticsearchItemError> errors)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
         Expect(ref reader, JsonTokenType.StartObject);
         var count = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            if (reader.ValueTextEquals("errors"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.False)
+                {
+                    return sent;
+                }
+
+                continue;
+            }
+
             if (!reader.ValueTextEquals("items"u8))
             {
                 reader.Read();

@@ -182,7 +182,7 @@ public sealed partial class ElasticsearchLogOutput : ILogOutput, IDisposable
             int answered;
             try
             {
-                answered = ElasticsearchBulkResponse.Read(response.Body ?? [], statuses, errors);
+                answered = ElasticsearchBulkResponse.Read(response.Body ?? [], sent, statuses, errors);
             }
             catch (JsonException e)
             {
