@@ -402,9 +402,9 @@ public sealed class ElasticsearchLogOutputTests : IAsyncLifetime
 
         // The index created by the first write took the template: labels are keywords through its dynamic template.
         var mapping = _es.IndexMapping(Today);
-        Assert.Equal(StandInFieldType.Keyword, mapping.TypeOf("kubernetes.labels.app"));
-        Assert.Equal(StandInFieldType.Text, mapping.TypeOf("log"));
-        Assert.Equal(StandInFieldType.Date, mapping.TypeOf("@timestamp"));
+        Assert.Equal(ElasticsearchStandInFieldType.Keyword, mapping.TypeOf("kubernetes.labels.app"));
+        Assert.Equal(ElasticsearchStandInFieldType.Text, mapping.TypeOf("log"));
+        Assert.Equal(ElasticsearchStandInFieldType.Date, mapping.TypeOf("@timestamp"));
     }
 
     [Fact]

@@ -42,14 +42,14 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, ElasticsearchStandInIndex> _indices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonElement> _templates = new(StringComparer.Ordinal);
-    private readonly List<StandInItemFault> _itemFaults = [];
-    private readonly List<StandInRequestFault> _requestFaults = [];
-    private readonly List<StandInRequest> _requests = [];
+    private readonly List<ElasticsearchStandInItemFault> _itemFaults = [];
+    private readonly List<ElasticsearchStandInRequestFault> _requestFaults = [];
+    private readonly List<ElasticsearchStandInRequest> _requests = [];
     private readonly X509Certificate2? _certificate;
     private WebApplication? _app;
     private CancellationTokenSource _stopping = new();
     private long _sequence;
-    private StandInCounters _counters = new();
+    private ElasticsearchStandInCounters _counters = new();
     private string? _requiredAuthorization;
 
     private ElasticsearchStandIn(X509Certificate2? certificate)
@@ -75,7 +75,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
 
     public bool IsListening => _app is not null;
 
-    public StandInCounters Counters
+    public ElasticsearchStandInCounters Counters
     {
         get
         {
@@ -87,7 +87,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
     }
 
     /// <summary>Every request received, in order.</summary>
-    public IReadOnlyList<StandInRequest> Requests
+    public IReadOnlyList<ElasticsearchStandInRequest> Requests
     {
         get
         {
@@ -99,7 +99,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
     }
 
     /// <summary>The requests to <c>/_bulk</c>, in order.</summary>
-    public IReadOnlyList<StandInRequest> BulkRequests => [.. Requests.Where(r => r.Path.EndsWith("/_bulk", StringComparison.Ordinal))];
+    public IReadOnlyList<ElasticsearchStandInRequest> BulkRequests => [.. Requests.Where(r => r.Path.EndsWith("/_bulk", StringComparison.Ordinal))];
 
     public IReadOnlyList<string> IndexNames
     {
@@ -134,7 +134,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
     }
 
     /// <summary>Every stored document in order of arrival, optionally of one index only.</summary>
-    public IReadOnlyList<StandInDocument> Documents(string? index = null)
+    public IReadOnlyList<ElasticsearchStandInDocument> Documents(string? index = null)
     {
         lock (_gate)
         {
@@ -166,7 +166,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
     /// <c>es_rejected_execution_exception</c>, 503 <c>unavailable_shards_exception</c>, 500
     /// <c>illegal_state_exception</c>…) the next <paramref name="times"/> times one is sent.
     /// </summary>
-    public void RejectItems(Func<StandInBulkItem, bool> match, int status = 429, int times = 1)
+    public void RejectItems(Func<ElasticsearchStandInBulkItem, bool> match, int status = 429, int times = 1)
     {
         var (type, reason) = ItemError(status);
         AddItemFault(match, status, type, reason, times);
@@ -174,7 +174,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
 
     /// <summary>Refuses matching documents for good with a 400 mapping error, as a mapping conflict does.</summary>
     public void RejectDocuments(
-        Func<StandInBulkItem, bool> match,
+        Func<ElasticsearchStandInBulkItem, bool> match,
         string errorType = "mapper_parsing_exception",
         string reason = "failed to parse field [status] of type [long] in document. Preview of field's value: 'abc'") =>
         AddItemFault(match, 400, errorType, reason, int.MaxValue);
@@ -195,16 +195,16 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
             413 => ("content_too_long_exception", "request body is too large"),
             _ => ("exception", "stand-in fault"),
         };
-        AddRequestFault(new StandInRequestFault { Match = Matcher(pathPrefix, method), Status = status, ErrorType = type, Reason = reason, Remaining = times, Skip = skip });
+        AddRequestFault(new ElasticsearchStandInRequestFault { Match = Matcher(pathPrefix, method), Status = status, ErrorType = type, Reason = reason, Remaining = times, Skip = skip });
     }
 
     /// <summary>Drops the connection of the next <paramref name="times"/> matching requests without answering.</summary>
     public void AbortRequests(int times = 1, string pathPrefix = "/_bulk", string method = "") =>
-        AddRequestFault(new StandInRequestFault { Match = Matcher(pathPrefix, method), Abort = true, Remaining = times });
+        AddRequestFault(new ElasticsearchStandInRequestFault { Match = Matcher(pathPrefix, method), Abort = true, Remaining = times });
 
     /// <summary>Answers the next <paramref name="times"/> matching requests only after <paramref name="delay"/>.</summary>
     public void DelayResponses(TimeSpan delay, int times = int.MaxValue, string pathPrefix = "", string method = "") =>
-        AddRequestFault(new StandInRequestFault { Match = Matcher(pathPrefix, method), Delay = delay, Remaining = times });
+        AddRequestFault(new ElasticsearchStandInRequestFault { Match = Matcher(pathPrefix, method), Delay = delay, Remaining = times });
 
     /// <summary>Removes every item and request fault.</summary>
     public void ClearFaults()
@@ -262,15 +262,15 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         _ => ("exception", "stand-in item fault"),
     };
 
-    private void AddItemFault(Func<StandInBulkItem, bool> match, int status, string type, string reason, int times)
+    private void AddItemFault(Func<ElasticsearchStandInBulkItem, bool> match, int status, string type, string reason, int times)
     {
         lock (_gate)
         {
-            _itemFaults.Add(new StandInItemFault { Match = match, Status = status, ErrorType = type, Reason = reason, Remaining = times });
+            _itemFaults.Add(new ElasticsearchStandInItemFault { Match = match, Status = status, ErrorType = type, Reason = reason, Remaining = times });
         }
     }
 
-    private void AddRequestFault(StandInRequestFault fault)
+    private void AddRequestFault(ElasticsearchStandInRequestFault fault)
     {
         lock (_gate)
         {
@@ -278,7 +278,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         }
     }
 
-    private void Count(Func<StandInCounters, StandInCounters> change)
+    private void Count(Func<ElasticsearchStandInCounters, ElasticsearchStandInCounters> change)
     {
         lock (_gate)
         {
@@ -387,7 +387,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
             {
                 answer.Error(400, "x_content_parse_exception", $"[1:1] {e.Message}");
             }
-            catch (StandInQueryException e)
+            catch (ElasticsearchStandInQueryException e)
             {
                 answer.Error(400, e.Type, e.Message);
             }
@@ -429,7 +429,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         return true;
     }
 
-    private StandInRequestFault? TakeRequestFault(string method, string path)
+    private ElasticsearchStandInRequestFault? TakeRequestFault(string method, string path)
     {
         lock (_gate)
         {
@@ -460,7 +460,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
     {
         lock (_gate)
         {
-            _requests.Add(new StandInRequest(method, path, query, headers, wireBytes, Encoding.UTF8.GetString(body), bulkIds, status));
+            _requests.Add(new ElasticsearchStandInRequest(method, path, query, headers, wireBytes, Encoding.UTF8.GetString(body), bulkIds, status));
         }
     }
 
@@ -641,7 +641,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
 
             if (error is null)
             {
-                var item = new StandInBulkItem(action, index, id, source);
+                var item = new ElasticsearchStandInBulkItem(action, index, id, source);
                 foreach (var fault in _itemFaults)
                 {
                     if (fault.Remaining > 0 && fault.Match(item))
@@ -693,7 +693,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
 
                         version = exists ? target.Documents[id!].Version + 1 : 1;
                         sequence = ++_sequence;
-                        target.Documents[id!] = new StandInDocument(index, id!, source, sequence, version);
+                        target.Documents[id!] = new ElasticsearchStandInDocument(index, id!, source, sequence, version);
                         status = exists ? 200 : 201;
                         result = exists ? "updated" : "created";
                         break;
@@ -914,7 +914,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
             return;
         }
 
-        List<StandInDocument> matches = [];
+        List<ElasticsearchStandInDocument> matches = [];
         lock (_gate)
         {
             foreach (var index in indices)
@@ -1013,7 +1013,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         return keys;
     }
 
-    private static int CompareForSort(StandInDocument a, StandInDocument b, List<(string Field, bool Descending)> sort, List<ElasticsearchStandInIndex> indices)
+    private static int CompareForSort(ElasticsearchStandInDocument a, ElasticsearchStandInDocument b, List<(string Field, bool Descending)> sort, List<ElasticsearchStandInIndex> indices)
     {
         foreach (var (field, descending) in sort)
         {
@@ -1029,7 +1029,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
             }
 
             var index = indices.First(i => i.Name == a.Index);
-            var (ka, kb) = index.Mapping.TypeOf(field) == StandInFieldType.Date
+            var (ka, kb) = index.Mapping.TypeOf(field) == ElasticsearchStandInFieldType.Date
                 ? ((IComparable?)ElasticsearchStandInQuery.Times(a, field).Cast<long?>().FirstOrDefault(), (IComparable?)ElasticsearchStandInQuery.Times(b, field).Cast<long?>().FirstOrDefault())
                 : ((IComparable?)ElasticsearchStandInQuery.Values(a, field).Select(v => v.ToString()).FirstOrDefault(),
                     (IComparable?)ElasticsearchStandInQuery.Values(b, field).Select(v => v.ToString()).FirstOrDefault());
@@ -1052,7 +1052,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         return a.Sequence.CompareTo(b.Sequence);
     }
 
-    private static void WriteSortValue(Utf8JsonWriter w, StandInDocument hit, string field)
+    private static void WriteSortValue(Utf8JsonWriter w, ElasticsearchStandInDocument hit, string field)
     {
         if (field == "_doc")
         {

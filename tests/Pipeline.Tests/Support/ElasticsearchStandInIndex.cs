@@ -1,19 +1,4 @@
-using System.Text.Json;
-
 namespace Pipeline.Tests.Support;
-
-/// <summary>One document the stand-in holds.</summary>
-/// <param name="Index">Its index.</param>
-/// <param name="Id">Its <c>_id</c>.</param>
-/// <param name="Source">The document as sent.</param>
-/// <param name="Sequence">Order of arrival over the whole stand-in (ties in a sort are broken by it, like index order).</param>
-/// <param name="Version">1 when created, one more for each overwrite by <c>index</c>.</param>
-public sealed record StandInDocument(string Index, string Id, JsonElement Source, long Sequence, int Version)
-{
-    /// <summary>A top-level string member of the source, or null.</summary>
-    public string? this[string member] =>
-        Source.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-}
 
 /// <summary>One index of the stand-in: its documents by <c>_id</c> and its mapping.</summary>
 public sealed class ElasticsearchStandInIndex(string name, ElasticsearchStandInMapping mapping)
@@ -22,5 +7,5 @@ public sealed class ElasticsearchStandInIndex(string name, ElasticsearchStandInM
 
     public ElasticsearchStandInMapping Mapping { get; } = mapping;
 
-    internal Dictionary<string, StandInDocument> Documents { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, ElasticsearchStandInDocument> Documents { get; } = new(StringComparer.Ordinal);
 }

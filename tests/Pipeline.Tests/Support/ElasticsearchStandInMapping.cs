@@ -2,26 +2,6 @@ using System.Text.Json;
 
 namespace Pipeline.Tests.Support;
 
-/// <summary>The field types the Elasticsearch stand-in distinguishes.</summary>
-public enum StandInFieldType
-{
-    /// <summary>No document of the index has the field.</summary>
-    Unmapped,
-
-    /// <summary>Exact, case-sensitive values (keyword, constant_keyword, wildcard).</summary>
-    Keyword,
-
-    /// <summary>Analysed into lowercase words.</summary>
-    Text,
-
-    /// <summary>date or date_nanos.</summary>
-    Date,
-
-    Number,
-    Boolean,
-    Object,
-}
-
 /// <summary>
 /// An index's mapping as far as the stand-in needs it: the explicit properties and dynamic
 /// templates of the index template that matched when the index was created, then Elasticsearch's
@@ -30,9 +10,9 @@ public enum StandInFieldType
 /// </summary>
 public sealed class ElasticsearchStandInMapping
 {
-    private readonly Dictionary<string, StandInFieldType> _explicit = new(StringComparer.Ordinal);
-    private readonly List<(string PathMatch, string? MatchType, StandInFieldType Type)> _dynamicTemplates = [];
-    private readonly Dictionary<string, StandInFieldType> _dynamic = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ElasticsearchStandInFieldType> _explicit = new(StringComparer.Ordinal);
+    private readonly List<(string PathMatch, string? MatchType, ElasticsearchStandInFieldType Type)> _dynamicTemplates = [];
+    private readonly Dictionary<string, ElasticsearchStandInFieldType> _dynamic = new(StringComparer.Ordinal);
 
     /// <summary>The mapping an index created with no template (or <paramref name="template"/>'s <c>template.mappings</c>) gets.</summary>
     public static ElasticsearchStandInMapping From(JsonElement? template)
@@ -62,8 +42,8 @@ public sealed class ElasticsearchStandInMapping
                     var matchType = definition.TryGetProperty("match_mapping_type", out var t) ? t.GetString() : null;
                     var type = definition.TryGetProperty("mapping", out var map) && map.TryGetProperty("type", out var mt)
                         ? MappingType(mt.GetString())
-                        : StandInFieldType.Unmapped;
-                    if (pathMatch is not null && type != StandInFieldType.Unmapped)
+                        : ElasticsearchStandInFieldType.Unmapped;
+                    if (pathMatch is not null && type != ElasticsearchStandInFieldType.Unmapped)
                     {
                         mapping._dynamicTemplates.Add((pathMatch, matchType, type));
                     }
@@ -74,12 +54,12 @@ public sealed class ElasticsearchStandInMapping
         return mapping;
     }
 
-    /// <summary>The field's type, or <see cref="StandInFieldType.Unmapped"/> when no document had it.</summary>
-    public StandInFieldType TypeOf(string path)
+    /// <summary>The field's type, or <see cref="ElasticsearchStandInFieldType.Unmapped"/> when no document had it.</summary>
+    public ElasticsearchStandInFieldType TypeOf(string path)
     {
         if (path is "_id" or "_index")
         {
-            return StandInFieldType.Keyword;
+            return ElasticsearchStandInFieldType.Keyword;
         }
 
         lock (_dynamic)
@@ -91,13 +71,13 @@ public sealed class ElasticsearchStandInMapping
 
             // Dynamic mapping gives every text field a keyword sub-field.
             if (path.EndsWith(".keyword", StringComparison.Ordinal)
-                && _dynamic.TryGetValue(path[..^".keyword".Length], out var parent) && parent == StandInFieldType.Text)
+                && _dynamic.TryGetValue(path[..^".keyword".Length], out var parent) && parent == ElasticsearchStandInFieldType.Text)
             {
-                return StandInFieldType.Keyword;
+                return ElasticsearchStandInFieldType.Keyword;
             }
         }
 
-        return StandInFieldType.Unmapped;
+        return ElasticsearchStandInFieldType.Unmapped;
     }
 
     /// <summary>
@@ -164,27 +144,27 @@ public sealed class ElasticsearchStandInMapping
         var seen = Known(path);
         var kind = value.ValueKind switch
         {
-            JsonValueKind.Object => StandInFieldType.Object,
-            JsonValueKind.Number => StandInFieldType.Number,
-            JsonValueKind.True or JsonValueKind.False => StandInFieldType.Boolean,
-            _ => StandInFieldType.Text,
+            JsonValueKind.Object => ElasticsearchStandInFieldType.Object,
+            JsonValueKind.Number => ElasticsearchStandInFieldType.Number,
+            JsonValueKind.True or JsonValueKind.False => ElasticsearchStandInFieldType.Boolean,
+            _ => ElasticsearchStandInFieldType.Text,
         };
-        if (seen == StandInFieldType.Unmapped)
+        if (seen == ElasticsearchStandInFieldType.Unmapped)
         {
             seen = Dynamic(path, kind);
             _dynamic[path] = seen;
             added.Add(path);
         }
 
-        if (seen == StandInFieldType.Object)
+        if (seen == ElasticsearchStandInFieldType.Object)
         {
-            return kind == StandInFieldType.Object
+            return kind == ElasticsearchStandInFieldType.Object
                 ? Check(value, path, id, added)
                 : ("document_parsing_exception",
                     $"[1:2] object mapping for [{path}] tried to parse field [{path}] as object, but found a concrete value");
         }
 
-        if (kind == StandInFieldType.Object)
+        if (kind == ElasticsearchStandInFieldType.Object)
         {
             return ("document_parsing_exception",
                 $"[1:2] failed to parse field [{path}] of type [{Name(seen)}] in document with id '{id}'. Preview of field's value: '{value.GetRawText()}'");
@@ -193,9 +173,9 @@ public sealed class ElasticsearchStandInMapping
         var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
         var fits = seen switch
         {
-            StandInFieldType.Number => ElasticsearchStandInText.TryParseNumber(text, out _),
-            StandInFieldType.Boolean => text is "true" or "false",
-            StandInFieldType.Date => Pipeline.Grains.Search.Kql.KqlTimestamp.TryParse(text, out _, out _),
+            ElasticsearchStandInFieldType.Number => ElasticsearchStandInText.TryParseNumber(text, out _),
+            ElasticsearchStandInFieldType.Boolean => text is "true" or "false",
+            ElasticsearchStandInFieldType.Date => Pipeline.Grains.Search.Kql.KqlTimestamp.TryParse(text, out _, out _),
             _ => true,
         };
         return fits
@@ -204,25 +184,25 @@ public sealed class ElasticsearchStandInMapping
                 $"[1:2] failed to parse field [{path}] of type [{Name(seen)}] in document with id '{id}'. Preview of field's value: '{text}'");
     }
 
-    private StandInFieldType Known(string path) =>
-        _explicit.TryGetValue(path, out var type) || _dynamic.TryGetValue(path, out type) ? type : StandInFieldType.Unmapped;
+    private ElasticsearchStandInFieldType Known(string path) =>
+        _explicit.TryGetValue(path, out var type) || _dynamic.TryGetValue(path, out type) ? type : ElasticsearchStandInFieldType.Unmapped;
 
-    private StandInFieldType Dynamic(string path, StandInFieldType kind)
+    private ElasticsearchStandInFieldType Dynamic(string path, ElasticsearchStandInFieldType kind)
     {
         foreach (var (pathMatch, matchType, type) in _dynamicTemplates)
         {
             var typeFits = matchType is null or "*"
-                || (matchType == "string" && kind == StandInFieldType.Text)
-                || (matchType == "object" && kind == StandInFieldType.Object)
-                || (matchType is "long" or "double" && kind == StandInFieldType.Number)
-                || (matchType == "boolean" && kind == StandInFieldType.Boolean);
+                || (matchType == "string" && kind == ElasticsearchStandInFieldType.Text)
+                || (matchType == "object" && kind == ElasticsearchStandInFieldType.Object)
+                || (matchType is "long" or "double" && kind == ElasticsearchStandInFieldType.Number)
+                || (matchType == "boolean" && kind == ElasticsearchStandInFieldType.Boolean);
             if (typeFits && ElasticsearchStandInText.WildcardMatches(pathMatch, path))
             {
                 return type;
             }
         }
 
-        return path == "@timestamp" && kind == StandInFieldType.Text ? StandInFieldType.Date : kind;
+        return path == "@timestamp" && kind == ElasticsearchStandInFieldType.Text ? ElasticsearchStandInFieldType.Date : kind;
     }
 
     private void ReadProperties(JsonElement properties, string prefix)
@@ -237,7 +217,7 @@ public sealed class ElasticsearchStandInMapping
             var path = prefix.Length == 0 ? property.Name : $"{prefix}.{property.Name}";
             if (property.Value.TryGetProperty("properties", out var nested))
             {
-                _explicit[path] = StandInFieldType.Object;
+                _explicit[path] = ElasticsearchStandInFieldType.Object;
                 ReadProperties(nested, path);
             }
             else if (property.Value.TryGetProperty("type", out var type))
@@ -247,21 +227,21 @@ public sealed class ElasticsearchStandInMapping
         }
     }
 
-    private static StandInFieldType MappingType(string? type) => type switch
+    private static ElasticsearchStandInFieldType MappingType(string? type) => type switch
     {
-        "keyword" or "constant_keyword" or "wildcard" => StandInFieldType.Keyword,
-        "text" or "match_only_text" => StandInFieldType.Text,
-        "date" or "date_nanos" => StandInFieldType.Date,
-        "long" or "integer" or "short" or "byte" or "double" or "float" or "half_float" or "scaled_float" or "unsigned_long" => StandInFieldType.Number,
-        "boolean" => StandInFieldType.Boolean,
-        "object" => StandInFieldType.Object,
-        _ => StandInFieldType.Unmapped,
+        "keyword" or "constant_keyword" or "wildcard" => ElasticsearchStandInFieldType.Keyword,
+        "text" or "match_only_text" => ElasticsearchStandInFieldType.Text,
+        "date" or "date_nanos" => ElasticsearchStandInFieldType.Date,
+        "long" or "integer" or "short" or "byte" or "double" or "float" or "half_float" or "scaled_float" or "unsigned_long" => ElasticsearchStandInFieldType.Number,
+        "boolean" => ElasticsearchStandInFieldType.Boolean,
+        "object" => ElasticsearchStandInFieldType.Object,
+        _ => ElasticsearchStandInFieldType.Unmapped,
     };
 
-    private static string Name(StandInFieldType type) => type switch
+    private static string Name(ElasticsearchStandInFieldType type) => type switch
     {
-        StandInFieldType.Number => "long",
-        StandInFieldType.Date => "date",
+        ElasticsearchStandInFieldType.Number => "long",
+        ElasticsearchStandInFieldType.Date => "date",
         _ => type.ToString().ToLowerInvariant(),
     };
 }

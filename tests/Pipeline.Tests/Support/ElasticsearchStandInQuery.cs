@@ -5,12 +5,6 @@ using Pipeline.Grains.Search.Kql;
 
 namespace Pipeline.Tests.Support;
 
-/// <summary>A query the stand-in cannot run; answered as Elasticsearch answers a bad query (HTTP 400).</summary>
-public sealed class StandInQueryException(string type, string reason) : Exception(reason)
-{
-    public string Type { get; } = type;
-}
-
 /// <summary>
 /// Evaluates the subset of the Elasticsearch query DSL that Kibana's KQL translation (and ours)
 /// produces, against one stored document: <c>bool</c> (must, filter, should with
@@ -22,11 +16,11 @@ public sealed class StandInQueryException(string type, string reason) : Exceptio
 /// </summary>
 internal static class ElasticsearchStandInQuery
 {
-    public static bool Matches(JsonElement query, StandInDocument document, ElasticsearchStandInIndex index)
+    public static bool Matches(JsonElement query, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index)
     {
         if (query.ValueKind != JsonValueKind.Object)
         {
-            throw new StandInQueryException("parsing_exception", "query malformed, must start with start_object");
+            throw new ElasticsearchStandInQueryException("parsing_exception", "query malformed, must start with start_object");
         }
 
         var count = 0;
@@ -35,7 +29,7 @@ internal static class ElasticsearchStandInQuery
         {
             if (++count > 1)
             {
-                throw new StandInQueryException("parsing_exception", $"[{clause.Name}] malformed query, expected [END_OBJECT] but found [FIELD_NAME]");
+                throw new ElasticsearchStandInQueryException("parsing_exception", $"[{clause.Name}] malformed query, expected [END_OBJECT] but found [FIELD_NAME]");
             }
 
             result = clause.Name switch
@@ -54,19 +48,19 @@ internal static class ElasticsearchStandInQuery
                 "term" => Term(clause.Value, document, index),
                 "terms" => Terms(clause.Value, document, index),
                 "ids" => Ids(clause.Value, document),
-                _ => throw new StandInQueryException("parsing_exception", $"unknown query [{clause.Name}]"),
+                _ => throw new ElasticsearchStandInQueryException("parsing_exception", $"unknown query [{clause.Name}]"),
             };
         }
 
         if (count == 0)
         {
-            throw new StandInQueryException("parsing_exception", "query malformed, empty clause found");
+            throw new ElasticsearchStandInQueryException("parsing_exception", "query malformed, empty clause found");
         }
 
         return result;
     }
 
-    private static bool Bool(JsonElement body, StandInDocument document, ElasticsearchStandInIndex index)
+    private static bool Bool(JsonElement body, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index)
     {
         var required = 0;
         var shouldCount = 0;
@@ -116,7 +110,7 @@ internal static class ElasticsearchStandInQuery
                 case "boost" or "_name":
                     break;
                 default:
-                    throw new StandInQueryException("parsing_exception", $"[bool] query does not support [{member.Name}]");
+                    throw new ElasticsearchStandInQueryException("parsing_exception", $"[bool] query does not support [{member.Name}]");
             }
         }
 
@@ -128,7 +122,7 @@ internal static class ElasticsearchStandInQuery
     private static IEnumerable<JsonElement> Clauses(JsonElement value) =>
         value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : [value];
 
-    private static bool Match(JsonElement body, StandInDocument document, ElasticsearchStandInIndex index, bool phrase)
+    private static bool Match(JsonElement body, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index, bool phrase)
     {
         var (field, options) = SingleField(body);
         var query = options.ValueKind == JsonValueKind.Object ? options.GetProperty("query") : options;
@@ -137,11 +131,11 @@ internal static class ElasticsearchStandInQuery
         return MatchValue(field, ScalarText(query), document, index, phrase, and);
     }
 
-    private static bool MatchValue(string field, string query, StandInDocument document, ElasticsearchStandInIndex index, bool phrase, bool and)
+    private static bool MatchValue(string field, string query, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index, bool phrase, bool and)
     {
         switch (index.Mapping.TypeOf(field))
         {
-            case StandInFieldType.Text:
+            case ElasticsearchStandInFieldType.Text:
                 var words = ElasticsearchStandInText.Tokens(query);
                 if (words.Count == 0)
                 {
@@ -158,33 +152,33 @@ internal static class ElasticsearchStandInQuery
                 }
 
                 return false;
-            case StandInFieldType.Date:
+            case ElasticsearchStandInFieldType.Date:
                 if (!KqlTimestamp.TryParse(query, out var start, out var end))
                 {
-                    throw new StandInQueryException("parse_exception", $"failed to parse date field [{query}] with format [strict_date_optional_time||epoch_millis]");
+                    throw new ElasticsearchStandInQueryException("parse_exception", $"failed to parse date field [{query}] with format [strict_date_optional_time||epoch_millis]");
                 }
 
                 return Times(document, field).Any(t => t >= start && t < end);
-            case StandInFieldType.Number:
+            case ElasticsearchStandInFieldType.Number:
                 return ElasticsearchStandInText.TryParseNumber(query, out var number) && Numbers(document, field).Any(n => n == number);
             default:
                 return Strings(document, field).Any(v => v == query);
         }
     }
 
-    private static bool MultiMatch(JsonElement body, StandInDocument document, ElasticsearchStandInIndex index)
+    private static bool MultiMatch(JsonElement body, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index)
     {
         var query = ScalarText(body.GetProperty("query"));
         var phrase = body.TryGetProperty("type", out var type) && type.GetString() == "phrase";
         if (!body.TryGetProperty("fields", out var fields))
         {
-            throw new StandInQueryException("query_shard_exception", "the stand-in needs multi_match fields (it has no index.query.default_field)");
+            throw new ElasticsearchStandInQueryException("query_shard_exception", "the stand-in needs multi_match fields (it has no index.query.default_field)");
         }
 
         return fields.EnumerateArray().Any(f => MatchValue(f.GetString()!, query, document, index, phrase, and: false));
     }
 
-    private static bool QueryString(JsonElement body, StandInDocument document, ElasticsearchStandInIndex index)
+    private static bool QueryString(JsonElement body, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index)
     {
         var query = body.GetProperty("query").GetString()!;
         for (var i = 0; i < query.Length; i++)
@@ -195,14 +189,14 @@ internal static class ElasticsearchStandInQuery
             }
             else if (char.IsWhiteSpace(query[i]) || "+-=&|><!(){}[]^\"~:/".Contains(query[i], StringComparison.Ordinal))
             {
-                throw new StandInQueryException("query_shard_exception",
+                throw new ElasticsearchStandInQueryException("query_shard_exception",
                     $"the stand-in understands query_string only as one term with escaped special characters, not [{query}]");
             }
         }
 
         var fields = body.TryGetProperty("fields", out var list)
             ? list.EnumerateArray().Select(f => f.GetString()!).ToList()
-            : body.TryGetProperty("default_field", out var single) ? [single.GetString()!] : throw new StandInQueryException(
+            : body.TryGetProperty("default_field", out var single) ? [single.GetString()!] : throw new ElasticsearchStandInQueryException(
                 "query_shard_exception", "the stand-in needs query_string fields or default_field");
         var hasWildcard = ElasticsearchStandInText.HasWildcard(query);
         foreach (var field in fields)
@@ -210,12 +204,12 @@ internal static class ElasticsearchStandInQuery
             var type = index.Mapping.TypeOf(field);
             if (!hasWildcard)
             {
-                if (MatchValue(field, ElasticsearchStandInText.Unescape(query), document, index, phrase: type == StandInFieldType.Text, and: false))
+                if (MatchValue(field, ElasticsearchStandInText.Unescape(query), document, index, phrase: type == ElasticsearchStandInFieldType.Text, and: false))
                 {
                     return true;
                 }
             }
-            else if (type == StandInFieldType.Text)
+            else if (type == ElasticsearchStandInFieldType.Text)
             {
                 // analyze_wildcard: the pattern is lowercased and matched against each word.
                 var pattern = query.ToLowerInvariant();
@@ -233,7 +227,7 @@ internal static class ElasticsearchStandInQuery
         return false;
     }
 
-    private static bool Wildcard(JsonElement body, StandInDocument document, ElasticsearchStandInIndex index, bool prefix)
+    private static bool Wildcard(JsonElement body, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index, bool prefix)
     {
         var (field, options) = SingleField(body);
         var value = options.ValueKind == JsonValueKind.Object
@@ -242,13 +236,13 @@ internal static class ElasticsearchStandInQuery
         var caseInsensitive = options.ValueKind == JsonValueKind.Object
             && options.TryGetProperty("case_insensitive", out var ci) && ci.ValueKind == JsonValueKind.True;
         var pattern = prefix ? Escape(value) + "*" : value;
-        var candidates = index.Mapping.TypeOf(field) == StandInFieldType.Text
+        var candidates = index.Mapping.TypeOf(field) == ElasticsearchStandInFieldType.Text
             ? Strings(document, field).SelectMany(ElasticsearchStandInText.Tokens)
             : Strings(document, field);
         return candidates.Any(c => ElasticsearchStandInText.WildcardMatches(pattern, c, caseInsensitive));
     }
 
-    private static bool Range(JsonElement body, StandInDocument document, ElasticsearchStandInIndex index)
+    private static bool Range(JsonElement body, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index)
     {
         var (field, bounds) = SingleField(body);
         var type = index.Mapping.TypeOf(field);
@@ -261,7 +255,7 @@ internal static class ElasticsearchStandInQuery
 
             if (bound.Name is not ("gt" or "gte" or "lt" or "lte"))
             {
-                throw new StandInQueryException("parsing_exception", $"[range] query does not support [{bound.Name}]");
+                throw new ElasticsearchStandInQueryException("parsing_exception", $"[range] query does not support [{bound.Name}]");
             }
 
             if (bound.Value.ValueKind == JsonValueKind.Null)
@@ -272,11 +266,11 @@ internal static class ElasticsearchStandInQuery
             var text = ScalarText(bound.Value);
             var inRange = type switch
             {
-                StandInFieldType.Date => DateInRange(document, field, bound.Name, text),
-                StandInFieldType.Number => ElasticsearchStandInText.TryParseNumber(text, out var limit)
+                ElasticsearchStandInFieldType.Date => DateInRange(document, field, bound.Name, text),
+                ElasticsearchStandInFieldType.Number => ElasticsearchStandInText.TryParseNumber(text, out var limit)
                     ? Numbers(document, field).Any(n => Compare(n.CompareTo(limit), bound.Name))
-                    : throw new StandInQueryException("number_format_exception", $"For input string: \"{text}\""),
-                StandInFieldType.Text => Strings(document, field).SelectMany(ElasticsearchStandInText.Tokens)
+                    : throw new ElasticsearchStandInQueryException("number_format_exception", $"For input string: \"{text}\""),
+                ElasticsearchStandInFieldType.Text => Strings(document, field).SelectMany(ElasticsearchStandInText.Tokens)
                     .Any(t => Compare(string.CompareOrdinal(t, text), bound.Name)),
                 _ => Strings(document, field).Any(v => Compare(string.CompareOrdinal(v, text), bound.Name)),
             };
@@ -289,11 +283,11 @@ internal static class ElasticsearchStandInQuery
         return Exists(field, document);
     }
 
-    private static bool DateInRange(StandInDocument document, string field, string op, string bound)
+    private static bool DateInRange(ElasticsearchStandInDocument document, string field, string op, string bound)
     {
         if (!KqlTimestamp.TryParse(bound, out var start, out var end))
         {
-            throw new StandInQueryException("parse_exception", $"failed to parse date field [{bound}] with format [strict_date_optional_time||epoch_millis]");
+            throw new ElasticsearchStandInQueryException("parse_exception", $"failed to parse date field [{bound}] with format [strict_date_optional_time||epoch_millis]");
         }
 
         // Elasticsearch rounds a bound to its span: gt and lte to its end, gte and lt to its start.
@@ -314,32 +308,32 @@ internal static class ElasticsearchStandInQuery
         _ => comparison <= 0,
     };
 
-    private static bool Term(JsonElement body, StandInDocument document, ElasticsearchStandInIndex index)
+    private static bool Term(JsonElement body, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index)
     {
         var (field, options) = SingleField(body);
         var value = options.ValueKind == JsonValueKind.Object ? options.GetProperty("value") : options;
         return TermMatches(field, ScalarText(value), document, index);
     }
 
-    private static bool Terms(JsonElement body, StandInDocument document, ElasticsearchStandInIndex index)
+    private static bool Terms(JsonElement body, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index)
     {
         var (field, values) = SingleField(body, ignore: "boost");
         return values.EnumerateArray().Any(v => TermMatches(field, ScalarText(v), document, index));
     }
 
-    private static bool TermMatches(string field, string value, StandInDocument document, ElasticsearchStandInIndex index) =>
+    private static bool TermMatches(string field, string value, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index) =>
         index.Mapping.TypeOf(field) switch
         {
-            StandInFieldType.Text => Strings(document, field).SelectMany(ElasticsearchStandInText.Tokens).Contains(value),
-            StandInFieldType.Number => ElasticsearchStandInText.TryParseNumber(value, out var n) && Numbers(document, field).Contains(n),
-            StandInFieldType.Date => MatchValue(field, value, document, index, phrase: false, and: false),
+            ElasticsearchStandInFieldType.Text => Strings(document, field).SelectMany(ElasticsearchStandInText.Tokens).Contains(value),
+            ElasticsearchStandInFieldType.Number => ElasticsearchStandInText.TryParseNumber(value, out var n) && Numbers(document, field).Contains(n),
+            ElasticsearchStandInFieldType.Date => MatchValue(field, value, document, index, phrase: false, and: false),
             _ => Strings(document, field).Contains(value),
         };
 
-    private static bool Ids(JsonElement body, StandInDocument document) =>
+    private static bool Ids(JsonElement body, ElasticsearchStandInDocument document) =>
         body.GetProperty("values").EnumerateArray().Any(v => v.GetString() == document.Id);
 
-    private static bool Exists(string field, StandInDocument document) =>
+    private static bool Exists(string field, ElasticsearchStandInDocument document) =>
         field is "_id" or "_index" || Values(document, field).Any(v => v.ValueKind is not JsonValueKind.Null
             && (v.ValueKind != JsonValueKind.Object || v.EnumerateObject().Any()));
 
@@ -357,20 +351,20 @@ internal static class ElasticsearchStandInQuery
 
             if (found is not null)
             {
-                throw new StandInQueryException("parsing_exception", $"query doesn't support multiple fields, found [{found.Value.Item1}] and [{member.Name}]");
+                throw new ElasticsearchStandInQueryException("parsing_exception", $"query doesn't support multiple fields, found [{found.Value.Item1}] and [{member.Name}]");
             }
 
             found = (member.Name, member.Value);
         }
 
-        return found ?? throw new StandInQueryException("parsing_exception", "query has no field");
+        return found ?? throw new ElasticsearchStandInQueryException("parsing_exception", "query has no field");
     }
 
     private static string ScalarText(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString()!,
         JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-        _ => throw new StandInQueryException("parsing_exception", $"expected a value, found {value.ValueKind}"),
+        _ => throw new ElasticsearchStandInQueryException("parsing_exception", $"expected a value, found {value.ValueKind}"),
     };
 
     private static bool ContainsPhrase(List<string> tokens, List<string> words)
@@ -409,7 +403,7 @@ internal static class ElasticsearchStandInQuery
     }
 
     /// <summary>The values of a field: leaves of nested objects and of dotted member names alike, arrays flattened.</summary>
-    public static IEnumerable<JsonElement> Values(StandInDocument document, string field)
+    public static IEnumerable<JsonElement> Values(ElasticsearchStandInDocument document, string field)
     {
         var values = new List<JsonElement>();
         switch (field)
@@ -473,7 +467,7 @@ internal static class ElasticsearchStandInQuery
         }
     }
 
-    private static IEnumerable<string> Strings(StandInDocument document, string field)
+    private static IEnumerable<string> Strings(ElasticsearchStandInDocument document, string field)
     {
         // A dynamic ".keyword" sub-field holds its text parent's values.
         var source = field.EndsWith(".keyword", StringComparison.Ordinal) && !Values(document, field).Any()
@@ -483,12 +477,12 @@ internal static class ElasticsearchStandInQuery
             .Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText());
     }
 
-    private static IEnumerable<double> Numbers(StandInDocument document, string field) =>
+    private static IEnumerable<double> Numbers(ElasticsearchStandInDocument document, string field) =>
         Strings(document, field).Select(s => ElasticsearchStandInText.TryParseNumber(s, out var n) ? (double?)n : null)
             .Where(n => n is not null).Select(n => n!.Value);
 
     /// <summary>Unix nanoseconds of a date field's values.</summary>
-    public static IEnumerable<long> Times(StandInDocument document, string field) =>
+    public static IEnumerable<long> Times(ElasticsearchStandInDocument document, string field) =>
         Strings(document, field).Select(s => KqlTimestamp.TryParse(s, out var start, out _) ? (long?)start : null)
             .Where(t => t is not null).Select(t => t!.Value);
 }

@@ -2,9 +2,6 @@ using System.Text.Json;
 
 namespace Pipeline.Grains.Outputs.Elasticsearch;
 
-/// <summary>One item of a bulk answer that is not a success: its position, status and Elasticsearch error.</summary>
-internal readonly record struct ElasticsearchItemError(int Position, int Status, string Type, string Reason);
-
 /// <summary>
 /// Reads a bulk answer (<c>{"errors":…,"items":[{"create":{"status":201,…}},…]}</c>) with a
 /// <see cref="Utf8JsonReader"/>: the status of every item in order, and the error type and
