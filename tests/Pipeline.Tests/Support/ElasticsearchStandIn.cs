@@ -75,6 +75,9 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
 
     public bool IsListening => _app is not null;
 
+    /// <summary>Keep each request's decoded body in <see cref="Requests"/>; turn off for long runs with many records.</summary>
+    public bool RecordBodies { get; set; } = true;
+
     public ElasticsearchStandInCounters Counters
     {
         get
@@ -460,7 +463,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
     {
         lock (_gate)
         {
-            _requests.Add(new ElasticsearchStandInRequest(method, path, query, headers, wireBytes, Encoding.UTF8.GetString(body), bulkIds, status));
+            _requests.Add(new ElasticsearchStandInRequest(method, path, query, headers, wireBytes, RecordBodies ? Encoding.UTF8.GetString(body) : "", bulkIds, status));
         }
     }
 
