@@ -8,4 +8,7 @@ public enum LogOutputType
 
     /// <summary>Acknowledges and discards; for benchmarks.</summary>
     Null,
+
+    /// <summary>Bulk writes to Elasticsearch daily indices (see <see cref="Outputs.Elasticsearch.ElasticsearchLogOutput"/>).</summary>
+    Elasticsearch,
 }

@@ -1,3 +1,4 @@
+using Pipeline.Grains.Outputs.Elasticsearch;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -156,27 +157,37 @@ public static class PipelineConfigLoader
 
     private static LogOutputConfig? ReadOutput(ConfigNode output)
     {
-        var type = output.String("type", null, "name");
+        // fluent-bit style 'name: es' names the type; beside 'type', 'name' names the output.
+        var type = output.String("type");
+        var name = output.String("name");
+        if (type is null)
+        {
+            (type, name) = (name, null);
+        }
+
         LogOutputType? kind = type?.ToLowerInvariant() switch
         {
             "embedded" => LogOutputType.Embedded,
             "null" => LogOutputType.Null,
+            "elasticsearch" or "es" => LogOutputType.Elasticsearch,
             _ => null,
         };
         if (kind is null)
         {
-            output.Error(type is null ? "missing key 'type' (expected embedded or null)" : $"unknown output type '{type}' (expected embedded or null)");
+            output.Error(type is null ? "missing key 'type' (expected embedded, elasticsearch or null)" : $"unknown output type '{type}' (expected embedded, elasticsearch or null)");
             return null;
         }
 
+        // The output's own name: 'id' (fluent-bit 'alias', fluentd '@id'), else 'name' beside 'type', else the type.
+        name = output.String("id", null, "alias", "@id") ?? name ?? kind.Value.ToString().ToLowerInvariant();
         var config = new LogOutputConfig
         {
             Type = kind.Value,
-            // fluent-bit takes the plugin from 'name' and the instance name from 'alias'; fluentd calls it '@id'.
-            Name = output.String("id", null, "alias", "@id") ?? type!.ToLowerInvariant(),
+            Name = name,
             RetentionDays = kind == LogOutputType.Embedded
                 ? output.Int("retention_days", LogOutputConfig.DefaultRetentionDays, 1, 36500)
                 : LogOutputConfig.DefaultRetentionDays,
+            Elasticsearch = kind == LogOutputType.Elasticsearch ? ElasticsearchOutputConfigReader.Read(output, name) : null,
         };
         output.RejectUnknownKeys();
         return config;

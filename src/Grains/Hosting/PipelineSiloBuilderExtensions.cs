@@ -6,9 +6,11 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using Pipeline.Grains.Configuration;
 using Pipeline.Grains.DeadLetters;
 using Pipeline.Grains.Outputs;
+using Pipeline.Grains.Outputs.Elasticsearch;
 using Pipeline.Grains.Placement;
 using Pipeline.Grains.Processing;
 using Pipeline.Grains.Search;
+using Pipeline.Grains.Search.Elasticsearch;
 using Pipeline.Grains.Store.Embedded;
 using Pipeline.Grains.Telemetry;
 using Pipeline.Grains.Tenancy;
@@ -52,6 +54,21 @@ public static class PipelineSiloBuilderExtensions
                         sp.GetRequiredService<ILogger<EmbeddedLogStore>>()));
                     services.AddSingleton<ILogOutput>(sp => new EmbeddedLogOutput(sp.GetRequiredService<EmbeddedLogStore>(), name));
                     services.AddHostedService<EmbeddedStoreRetention>();
+                    break;
+                case LogOutputType.Elasticsearch:
+                    // Needs an IDeadLetterSink: without one the aggregator fails to activate and batches are retried, never dropped.
+                    var elasticsearch = output.Elasticsearch!;
+                    elasticsearch.Name = name;
+                    // A tenant's index_prefix joins the output's own per-tenant prefixes (the tenant's entry wins).
+                    var prefixes = new Dictionary<string, string>(elasticsearch.TenantIndexPrefixes, StringComparer.Ordinal);
+                    foreach (var tenant in config.Tenants.Where(t => t.IndexPrefix is not null))
+                    {
+                        prefixes[tenant.Name] = tenant.IndexPrefix!;
+                    }
+
+                    elasticsearch.TenantIndexPrefixes = prefixes;
+                    services.AddElasticsearchLogOutput(elasticsearch);
+                    services.AddKeyedSingleton(name, (sp, _) => new ElasticsearchLogSearch(elasticsearch, sp.GetRequiredService<ILogger<ElasticsearchLogSearch>>()));
                     break;
             }
         }

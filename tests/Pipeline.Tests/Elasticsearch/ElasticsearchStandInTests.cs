@@ -1,0 +1,95 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Elastic.Clients.Elasticsearch;
+using Pipeline.Tests.Support;
+using Xunit;
+
+namespace Pipeline.Tests.Elasticsearch;
+
+/// <summary>The stand-in answers in shapes the official client's typed API reads, and keeps Elasticsearch's rules.</summary>
+public sealed class ElasticsearchStandInTests : IAsyncLifetime
+{
+    private ElasticsearchStandIn _es = null!;
+    private readonly HttpClient _http = new();
+
+    public async Task InitializeAsync() => _es = await ElasticsearchStandIn.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _es.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_typed_client_reads_its_info_bulk_and_search_answers()
+    {
+        var client = new ElasticsearchClient(_es.Uri);
+
+        var info = await client.InfoAsync();
+        var bulk = await client.BulkAsync(b => b
+            .Index("things")
+            .Create(new Thing("one", 1), c => c.Id("1"))
+            .Create(new Thing("two", 2), c => c.Id("2"))
+            .Create(new Thing("one again", 1), c => c.Id("1")));
+        var search = await client.SearchAsync<Thing>(s => s.Indices("things").Size(10));
+
+        Assert.True(info.IsValidResponse, info.DebugInformation);
+        Assert.Equal(ElasticsearchStandIn.Version, info.Version.Number);
+        Assert.True(bulk.Errors);
+        Assert.Equal([201, 201, 409], bulk.Items.Select(i => i.Status));
+        Assert.Equal("version_conflict_engine_exception", bulk.Items.Last().Error!.Type);
+        Assert.True(search.IsValidResponse, search.DebugInformation);
+        Assert.Equal(2, search.Total);
+        Assert.Equal(["one", "two"], search.Documents.Select(d => d.Name));
+    }
+
+    [Fact]
+    public async Task Connections_are_refused_while_stopped_and_documents_survive_a_restart()
+    {
+        await PostBulkAsync("{\"create\":{\"_index\":\"a\",\"_id\":\"1\"}}\n{\"x\":1}\n");
+        var port = _es.Port;
+
+        await _es.StopListeningAsync();
+        await Assert.ThrowsAsync<HttpRequestException>(() => _http.GetAsync(_es.Uri));
+        await _es.StartListeningAsync();
+
+        Assert.Equal(port, _es.Port);
+        Assert.Equal("1", Assert.Single(_es.Documents("a")).Id);
+        Assert.Equal(200, (int)(await _http.GetAsync(_es.Uri)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bulk_bodies_break_Elasticsearchs_rules_as_Elasticsearch_says()
+    {
+        var unterminated = await PostBulkAsync("{\"create\":{\"_index\":\"a\",\"_id\":\"1\"}}\n{\"x\":1}");
+        var answer = await PostBulkAsync(
+            "{\"create\":{\"_index\":\"a\",\"_id\":\"1\"}}\n{\"_id\":\"1\",\"x\":1}\n" +
+            "{\"create\":{\"_index\":\"A\",\"_id\":\"2\"}}\n{\"x\":1}\n" +
+            "{\"create\":{\"_index\":\"a\",\"_id\":\"3\"}}\n{\"x\":1,\"x\":2}\n" +
+            "{\"index\":{\"_index\":\"a\",\"_id\":\"4\"}}\n{\"x\":1}\n" +
+            "{\"index\":{\"_index\":\"a\",\"_id\":\"4\"}}\n{\"x\":2}\n");
+
+        Assert.Equal(400, unterminated.Status);
+        Assert.Equal("illegal_argument_exception", unterminated.Json.GetProperty("error").GetProperty("type").GetString());
+        var items = answer.Json.GetProperty("items").EnumerateArray().Select(i => i.EnumerateObject().Single().Value).ToList();
+        Assert.True(answer.Json.GetProperty("errors").GetBoolean());
+        Assert.Equal([400, 400, 400, 201, 200], items.Select(i => i.GetProperty("status").GetInt32()));
+        Assert.Equal(
+            ["document_parsing_exception", "invalid_index_name_exception", "document_parsing_exception"],
+            items.Take(3).Select(i => i.GetProperty("error").GetProperty("type").GetString()));
+        Assert.Equal(2, items[4].GetProperty("_version").GetInt32());
+        Assert.Equal(2, Assert.Single(_es.Documents("a")).Source.GetProperty("x").GetInt32());
+    }
+
+    private async Task<(int Status, JsonElement Json)> PostBulkAsync(string ndjson)
+    {
+        using var content = new StringContent(ndjson, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        using var response = await _http.PostAsync(new Uri(_es.Uri, "/_bulk"), content);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        return ((int)response.StatusCode, json);
+    }
+
+    private sealed record Thing(string Name, int Size);
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+
+namespace Pipeline.Tests.Support;
+
+/// <summary>One document the stand-in holds.</summary>
+/// <param name="Index">Its index.</param>
+/// <param name="Id">Its <c>_id</c>.</param>
+/// <param name="Source">The document as sent.</param>
+/// <param name="Sequence">Order of arrival over the whole stand-in (ties in a sort are broken by it, like index order).</param>
+/// <param name="Version">1 when created, one more for each overwrite by <c>index</c>.</param>
+public sealed record ElasticsearchStandInDocument(string Index, string Id, JsonElement Source, long Sequence, int Version)
+{
+    /// <summary>A top-level string member of the source, or null.</summary>
+    public string? this[string member] =>
+        Source.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
