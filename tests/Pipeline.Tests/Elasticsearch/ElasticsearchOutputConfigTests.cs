@@ -127,7 +127,7 @@ public sealed class ElasticsearchOutputConfigTests
             """);
 
         Assert.Equal([LogOutputType.Embedded, LogOutputType.Elasticsearch], config.Logs.Outputs.Select(o => o.Type));
-        Assert.Equal([null, null], config.Logs.Outputs.Select(o => o.Name));
+        Assert.Equal(["embedded", "elasticsearch"], config.Logs.Outputs.Select(o => o.Name));
         Assert.Equal("fluentd", config.Logs.Outputs[1].Elasticsearch!.IndexPrefix);
     }
 
