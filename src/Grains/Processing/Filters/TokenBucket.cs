@@ -7,27 +7,28 @@ namespace Pipeline.Grains.Processing.Filters;
 /// </summary>
 internal struct TokenBucket
 {
-    private readonly double _ratePerTick;
+    private readonly double _ratePerSecond;
+    private readonly double _ticksPerSecond;
     private readonly double _capacity;
     private double _tokens;
     private long _updated;
 
     public TokenBucket(double ratePerSecond, double capacity, long now, long ticksPerSecond)
     {
-        _ratePerTick = ratePerSecond / ticksPerSecond;
+        _ratePerSecond = ratePerSecond;
+        _ticksPerSecond = ticksPerSecond;
         _capacity = Math.Max(capacity, 1);
         _tokens = _capacity;
         _updated = now;
     }
-
-    public readonly double Tokens => _tokens;
 
     /// <summary>Refills for the time since the last call; a clock going backwards adds nothing.</summary>
     public void Refill(long now)
     {
         if (now > _updated)
         {
-            _tokens = Math.Min(_capacity, _tokens + ((now - _updated) * _ratePerTick));
+            // Multiply before dividing: whole seconds of a whole rate refill exactly.
+            _tokens = Math.Min(_capacity, _tokens + ((now - _updated) * _ratePerSecond / _ticksPerSecond));
             _updated = now;
         }
     }
