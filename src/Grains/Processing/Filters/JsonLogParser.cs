@@ -34,7 +34,7 @@ internal sealed class JsonLogParser : LogParser
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = ReadName(ref reader);
+                var name = ReadString(ref reader);
                 reader.Read();
                 members.Add(new(name, ReadValue(ref reader)));
             }
@@ -46,22 +46,24 @@ internal sealed class JsonLogParser : LogParser
 
             return null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: an escaped string that is not valid UTF-8.
             members.Clear();
             return "invalid_json";
         }
     }
 
-    private string ReadName(ref Utf8JsonReader reader) =>
-        reader.ValueIsEscaped || reader.HasValueSequence ? reader.GetString()! : Names.Get(reader.ValueSpan);
+    // Names and string values alike: short unescaped ones come from the cache.
+    private string ReadString(ref Utf8JsonReader reader) =>
+        reader.ValueIsEscaped ? reader.GetString()! : Strings.Get(reader.ValueSpan);
 
     private JsonNode? ReadValue(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return JsonValue.Create(reader.GetString()!);
+                return JsonValue.Create(ReadString(ref reader));
             case JsonTokenType.Number:
                 if (reader.TryGetInt64(out var integer))
                 {
@@ -77,7 +79,7 @@ internal sealed class JsonLogParser : LogParser
                 var obj = new JsonObject();
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var name = ReadName(ref reader);
+                    var name = ReadString(ref reader);
                     reader.Read();
                     obj[name] = ReadValue(ref reader);
                 }

@@ -20,7 +20,8 @@ internal abstract class LogParser
 
     public ParserDefinition Definition { get; }
 
-    protected MemberNameCache Names { get; } = new();
+    /// <summary>Member names and short values this parser has seen.</summary>
+    protected StringCache Strings { get; } = new();
 
     public static LogParser Create(ParserDefinition definition) => definition.Format switch
     {

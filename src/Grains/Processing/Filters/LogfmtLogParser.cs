@@ -51,7 +51,7 @@ internal sealed class LogfmtLogParser : LogParser
                 return "no_match";
             }
 
-            var key = Names.Get(text[start..i]);
+            var key = Strings.Get(text[start..i]);
             if (i >= text.Length || text[i] != '=')
             {
                 if (Definition.NoBareKeys)
@@ -82,7 +82,7 @@ internal sealed class LogfmtLogParser : LogParser
                     i++;
                 }
 
-                value = text[valueStart..i].ToString();
+                value = Strings.Get(text[valueStart..i]);
             }
 
             pairs++;

@@ -50,15 +50,11 @@ public sealed class ModifyFilter : ILogFilter
                 RemoveTopLevel(record, rule);
                 break;
             case ModifyOperation.Rename or ModifyOperation.HardRename:
-                if (record.Exists(rule.Key!) && (rule.Operation == ModifyOperation.HardRename || !record.Exists(rule.Target!))
-                    && !rule.Key!.Equals(rule.Target))
+                if ((rule.Operation == ModifyOperation.HardRename || !record.Exists(rule.Target!)) && !rule.Key!.Equals(rule.Target)
+                    && RecordMembers.Take(record, rule.Key!) is { } moved && !record.Set(rule.Target!, moved))
                 {
-                    var moved = RecordMembers.Take(record, rule.Key!);
-                    if (!record.Set(rule.Target!, moved))
-                    {
-                        // Only @timestamp refuses a value (not a time): leave the record as it was.
-                        record.Set(rule.Key!, moved);
-                    }
+                    // Only @timestamp refuses a value (not a time): leave the record as it was.
+                    record.Set(rule.Key!, moved);
                 }
 
                 break;

@@ -239,13 +239,14 @@ public sealed class ParserFilter : ILogFilter
 
         if (_options.MergeLogKey is { } mergeKey)
         {
-            var target = new JsonObject();
-            foreach (var (name, value) in _members)
-            {
-                target[name] = value;
-            }
+            record.Set(mergeKey, NewObject());
+            return;
+        }
 
-            record.Set(mergeKey, target);
+        if (record.Fields is not { Count: > 0 } && !AnyTakenName())
+        {
+            // The common case (nothing else in the record): one object sized once.
+            record.Fields = NewObject();
             return;
         }
 
@@ -253,6 +254,69 @@ public sealed class ParserFilter : ILogFilter
         {
             RecordMembers.SetTop(record, name, value);
         }
+    }
+
+    private bool AnyTakenName()
+    {
+        foreach (var (name, _) in _members)
+        {
+            // log, _id, stream, @timestamp, kubernetes, pipeline_flags: check only names of their lengths.
+            if (name.Length is 3 or 6 or 10 or 14 && (name == LogEventFields.LogMember || RecordMembers.IsReserved(name)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private JsonObject NewObject()
+    {
+        if (_members.Count <= 16 && !HasRepeatedName())
+        {
+            // Built from the list, the object's dictionary is sized once.
+            return new JsonObject(_members);
+        }
+
+        // Many members, or a name given twice ({"a":1,"a":2}): the last one wins.
+        var result = new JsonObject();
+        foreach (var (name, value) in _members)
+        {
+            result[name] = value;
+        }
+
+        return result;
+    }
+
+    private bool HasRepeatedName()
+    {
+        // A 64-bit sketch of length and end characters: only a clash calls for comparing names.
+        ulong seen = 0;
+        var clash = false;
+        foreach (var (name, _) in _members)
+        {
+            var bit = 1UL << ((name.Length * 7) + (name.Length == 0 ? 0 : name[0] + (name[^1] * 3)) & 63);
+            clash |= (seen & bit) != 0;
+            seen |= bit;
+        }
+
+        if (!clash)
+        {
+            return false;
+        }
+
+        for (var i = 1; i < _members.Count; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (string.Equals(_members[i].Key, _members[j].Key, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private void Problem(string reason) =>
