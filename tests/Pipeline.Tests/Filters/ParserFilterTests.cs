@@ -372,4 +372,33 @@ public sealed class ParserFilterTests : IDisposable
         Assert.Equal("order placed", record.GetString(FieldPath.Parse("msg")));
         Assert.Equal(42, record.GetNode(FieldPath.Parse("order.id"))!.GetValue<long>());
     }
+
+    [Fact]
+    public void A_name_given_twice_keeps_the_last_value()
+    {
+        var parser = Parser("""
+                  parser: json
+            """);
+        var record = TestRecords.Message("""{"a":1,"b":2,"a":3}""");
+
+        parser.Apply(record);
+
+        Assert.Equal("""{"a":3,"b":2}""", TestRecords.Members(record));
+    }
+
+    [Fact]
+    public void Many_distinct_short_values_come_out_exactly_as_written()
+    {
+        // Names and short values go through a bounded cache shared by all lines: collisions must never mix values up.
+        var parser = Parser("""
+                  parser: json
+            """);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var record = TestRecords.Message($$"""{"k{{i % 97}}":"v{{i}}","level":"{{(i % 2 == 0 ? "info" : "warn")}}","ü{{i % 3}}":"é{{i}}"}""");
+            parser.Apply(record);
+
+            Assert.Equal($$"""{"k{{i % 97}}":"v{{i}}","level":"{{(i % 2 == 0 ? "info" : "warn")}}","ü{{i % 3}}":"é{{i}}"}""", TestRecords.Members(record));
+        }
+    }
 }
