@@ -212,6 +212,137 @@ internal sealed class ConfigNode
         return result;
     }
 
+    /// <summary>Whether the mapping has <paramref name="key"/> (or an alias); the key counts as known.</summary>
+    public bool Has(string key, params string[] aliases) => Find(key, aliases) is not null;
+
+    /// <summary>Names of this mapping's keys in file order, for rules that apply in the order they are written.</summary>
+    public List<string> KeysInOrder()
+    {
+        var names = new List<string>(_node.Children.Count);
+        foreach (var (k, _) in _node.Children)
+        {
+            names.Add((k as YamlScalarNode)?.Value ?? k.ToString());
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// Text values with their lines, from a YAML sequence or one scalar. A scalar is split at commas
+    /// only when <paramref name="splitCommas"/> is set: regular expressions keep theirs.
+    /// </summary>
+    public List<(string Value, int Line)> ScalarItems(string key, bool splitCommas, params string[] aliases)
+    {
+        var node = Find(key, aliases);
+        var result = new List<(string, int)>();
+        switch (node)
+        {
+            case null or YamlScalarNode { Value: null or "" or "~" }:
+                break;
+            case YamlScalarNode { Value: { } text } scalar:
+                var line = (int)scalar.Start.Line;
+                if (splitCommas)
+                {
+                    foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        result.Add((part, line));
+                    }
+                }
+                else
+                {
+                    result.Add((text, line));
+                }
+
+                break;
+            case YamlSequenceNode sequence:
+                foreach (var item in sequence)
+                {
+                    if (item is YamlScalarNode { Value: { } value })
+                    {
+                        result.Add((value, (int)item.Start.Line));
+                    }
+                    else
+                    {
+                        ValueError(key, item, "expected a list of single values");
+                    }
+                }
+
+                break;
+            default:
+                ValueError(key, node, "expected a value or a list of values");
+                break;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Name/value pairs with their lines, in file order: a mapping (<c>rename: {msg: message}</c>) or,
+    /// as fluent-bit writes them, <c>"NAME VALUE"</c> strings (one, or a list), split at the first space.
+    /// </summary>
+    public List<(string Name, string Value, int Line)> Pairs(string key, params string[] aliases)
+    {
+        var node = Find(key, aliases);
+        var result = new List<(string, string, int)>();
+        switch (node)
+        {
+            case null or YamlScalarNode { Value: null or "" or "~" }:
+                break;
+            case YamlMappingNode mapping:
+                foreach (var (k, v) in mapping.Children)
+                {
+                    if (k is YamlScalarNode { Value: { } name } && v is YamlScalarNode { Value: var value })
+                    {
+                        result.Add((name, value ?? string.Empty, (int)k.Start.Line));
+                    }
+                    else
+                    {
+                        ValueError(key, v, "expected name: value pairs with single values");
+                    }
+                }
+
+                break;
+            case YamlScalarNode scalar:
+                AddPair(key, scalar, result);
+                break;
+            case YamlSequenceNode sequence:
+                foreach (var item in sequence)
+                {
+                    if (item is YamlScalarNode itemScalar)
+                    {
+                        AddPair(key, itemScalar, result);
+                    }
+                    else
+                    {
+                        ValueError(key, item, "expected \"NAME VALUE\" strings");
+                    }
+                }
+
+                break;
+            default:
+                ValueError(key, node, "expected a mapping of names to values or \"NAME VALUE\" strings");
+                break;
+        }
+
+        return result;
+    }
+
+    private void AddPair(string key, YamlScalarNode scalar, List<(string, string, int)> result)
+    {
+        var text = scalar.Value?.Trim() ?? "";
+        var space = text.IndexOfAny([' ', '\t']);
+        if (space <= 0)
+        {
+            ValueError(key, scalar, $"'{text}' is not a \"NAME VALUE\" pair");
+            return;
+        }
+
+        result.Add((text[..space], text[(space + 1)..].TrimStart(), (int)scalar.Start.Line));
+    }
+
+    /// <summary>Reports a problem found in the value of <paramref name="key"/> at a given line (an item of a list, a pair of a mapping).</summary>
+    public void Error(string key, int line, string message) => _errors.Add($"{KeyPath(key)} (line {line}): {message}");
+
     /// <summary>Reports a problem with the value of <paramref name="key"/> (which must have been read), naming its line.</summary>
     public void ValueError(string key, string message)
     {

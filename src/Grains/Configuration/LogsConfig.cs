@@ -1,6 +1,8 @@
+using Pipeline.Grains.Processing.Filters;
+
 namespace Pipeline.Grains.Configuration;
 
-/// <summary>The <c>logs:</c> section: inputs, outputs and how batches travel between them.</summary>
+/// <summary>The <c>logs:</c> section: inputs, filters, outputs and how batches travel between them.</summary>
 public sealed class LogsConfig
 {
     public const int DefaultShardsPerTenant = 2;
@@ -14,8 +16,14 @@ public sealed class LogsConfig
     public List<TailInputConfig> Inputs { get; init; } = [];
     public List<LogOutputConfig> Outputs { get; init; } = [];
 
+    /// <summary>The aggregators' filters (<c>logs.filters</c> but <c>multiline</c>), in the order they run.</summary>
+    public List<LogFilterOptions> Filters { get; init; } = [];
+
     /// <summary>The <c>multiline</c> entries of <c>logs.filters</c>: lines collectors join into records.</summary>
     public List<MultilineConfig> Multiline { get; init; } = [];
+
+    /// <summary>Named parsers (<c>logs.parsers</c>) for parser filters, besides the built-in ones.</summary>
+    public List<ParserDefinition> Parsers { get; init; } = [];
 
     /// <summary>Aggregator shards per tenant; a file always goes to the same shard so its records stay in order.</summary>
     public int ShardsPerTenant { get; init; } = DefaultShardsPerTenant;

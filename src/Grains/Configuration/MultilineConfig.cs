@@ -5,7 +5,7 @@ namespace Pipeline.Grains.Configuration;
 
 /// <summary>
 /// A <c>multiline</c> entry of <c>logs.filters</c>. Lines are joined by collectors before records
-/// are batched, not by aggregators, so these entries are kept apart from <c>LogsConfig.Filters</c>.
+/// are batched, not by aggregators, so these entries are kept apart from <see cref="LogsConfig.Filters"/>.
 /// </summary>
 public sealed class MultilineConfig
 {

@@ -87,10 +87,14 @@ public static class PipelineConfigLoader
             return new LogsConfig();
         }
 
+        var filters = FilterConfigReader.Read(logs);
         var result = new LogsConfig
         {
             Inputs = [.. logs.Sections("inputs").Select(ReadInput).OfType<TailInputConfig>()],
             Outputs = [.. logs.Sections("outputs").Select(ReadOutput).OfType<LogOutputConfig>()],
+            Filters = filters.Filters,
+            Multiline = filters.Multiline,
+            Parsers = filters.Parsers,
             ShardsPerTenant = logs.Int("shards_per_tenant", LogsConfig.DefaultShardsPerTenant, 1, 1024),
             BatchBytes = logs.Size("batch_size", LogsConfig.DefaultBatchBytes, 1024),
             FlushInterval = logs.Duration("flush_interval", LogsConfig.DefaultFlushInterval, TimeSpan.FromMilliseconds(10), "flush"),

@@ -9,6 +9,7 @@ using Pipeline.Grains.Outputs;
 using Pipeline.Grains.Outputs.Elasticsearch;
 using Pipeline.Grains.Placement;
 using Pipeline.Grains.Processing;
+using Pipeline.Grains.Processing.Filters;
 using Pipeline.Grains.Search;
 using Pipeline.Grains.Search.Elasticsearch;
 using Pipeline.Grains.Store.Embedded;
@@ -29,7 +30,8 @@ public static class PipelineSiloBuilderExtensions
         services.AddMetrics();
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<TenantDirectory>();
-        services.TryAddSingleton<IFilterChainFactory, NoFilters>();
+        services.AddLogFilters(config);
+        services.AddSingleton<IFilterChainFactory>(sp => sp.GetRequiredService<FilterChainFactory>());
         services.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
         services.AddPlacementDirector<SiloPlacement, SiloPlacementDirector>();
         services.AddSingleton<LogSearchFanOut>();

@@ -7,8 +7,6 @@ namespace Pipeline.Grains.Processing;
 /// </summary>
 public sealed class FilterSelector
 {
-    private static readonly FieldPath LabelsPath = FieldPath.Parse("kubernetes.labels");
-
     public static readonly FilterSelector All = new();
 
     /// <summary>fluent-bit <c>Match</c> pattern on <see cref="LogEvent.Tag"/>; <c>*</c> matches any run of characters.</summary>
@@ -27,16 +25,18 @@ public sealed class FilterSelector
             return false;
         }
 
-        if (Namespaces.Count > 0 && (record.Namespace is not { } ns || !Namespaces.Any(p => Wildcard.Matches(p, ns))))
+        if (Namespaces.Count > 0 && (record.Namespace is not { } ns || !MatchesAnyNamespace(ns)))
         {
             return false;
         }
 
         if (Labels.Count > 0)
         {
-            foreach (var (name, value) in Labels)
+            // Label names often hold dots (app.kubernetes.io/name): address them as one member.
+            _labelPaths ??= [.. Labels.Select(l => (LabelPath(l.Key), l.Value))];
+            foreach (var (path, value) in _labelPaths)
             {
-                if (record.GetString(FieldPath.Parse($"{LabelsPath}.{name}")) != value)
+                if (record.GetString(path) != value)
                 {
                     return false;
                 }
@@ -44,5 +44,27 @@ public sealed class FilterSelector
         }
 
         return true;
+    }
+
+    // Built on first use and shared by the activations using this selector: a benign race.
+    private (FieldPath Path, string Value)[]? _labelPaths;
+
+    private static FieldPath LabelPath(string name)
+    {
+        var quote = name.Contains('\'', StringComparison.Ordinal) ? '"' : '\'';
+        return FieldPath.Parse($"$kubernetes['labels'][{quote}{name}{quote}]");
+    }
+
+    private bool MatchesAnyNamespace(string ns)
+    {
+        foreach (var pattern in Namespaces)
+        {
+            if (Wildcard.Matches(pattern, ns))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

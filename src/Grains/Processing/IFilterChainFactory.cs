@@ -5,9 +5,3 @@ public interface IFilterChainFactory
 {
     FilterChain Create(string tenant);
 }
-
-/// <summary>No filters: records go to the outputs as read.</summary>
-public sealed class NoFilters : IFilterChainFactory
-{
-    public FilterChain Create(string tenant) => FilterChain.Empty;
-}

@@ -162,7 +162,7 @@ public static class LogEventFields
                 return any;
         }
 
-        if (Find(record.Fields, segments.Take(segments.Count - 1).ToList()) is JsonObject parent)
+        if (Find(record.Fields, segments, segments.Count - 1) is JsonObject parent)
         {
             return parent.Remove(segments[^1]);
         }
@@ -217,12 +217,15 @@ public static class LogEventFields
         segments.Count == 1 ? segments[0] is LogMember or StreamMember or TimestampMember
         : segments.Count == 2 && segments[0] == KubernetesMember && LogEvent.IsKubernetesProperty(segments[1]);
 
-    private static JsonNode? Find(JsonObject? fields, IReadOnlyList<string> segments)
+    private static JsonNode? Find(JsonObject? fields, IReadOnlyList<string> segments) => Find(fields, segments, segments.Count);
+
+    // The first `count` segments only: a parent without copying the path (Remove runs per record).
+    private static JsonNode? Find(JsonObject? fields, IReadOnlyList<string> segments, int count)
     {
         JsonNode? node = fields;
-        foreach (var segment in segments)
+        for (var i = 0; i < count; i++)
         {
-            if (node is not JsonObject obj || !obj.TryGetPropertyValue(segment, out node))
+            if (node is not JsonObject obj || !obj.TryGetPropertyValue(segments[i], out node))
             {
                 return null;
             }

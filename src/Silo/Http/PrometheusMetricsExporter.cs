@@ -65,10 +65,10 @@ public sealed class PrometheusMetricsExporter : IDisposable
                     if (kind == "histogram")
                     {
                         long cumulative = 0;
-                        for (var b = 0; b < Bounds.Length; b++)
+                        for (var b = 0; b < value.Bounds.Count; b++)
                         {
                             cumulative += value.Buckets![b];
-                            Sample(text, instrument.Name + "_bucket", Join(labels, $"le=\"{Bounds[b].ToString(CultureInfo.InvariantCulture)}\""), cumulative);
+                            Sample(text, instrument.Name + "_bucket", Join(labels, $"le=\"{value.Bounds[b].ToString(CultureInfo.InvariantCulture)}\""), cumulative);
                         }
 
                         Sample(text, instrument.Name + "_bucket", Join(labels, "le=\"+Inf\""), value.Count);
@@ -109,14 +109,14 @@ public sealed class PrometheusMetricsExporter : IDisposable
 
         var labels = Labels(tags);
         var histogram = instrument is Histogram<double> or Histogram<long> or Histogram<int>;
-        var entry = series.GetOrAdd(labels, _ => new Series(histogram ? new long[Bounds.Length] : null));
+        var entry = series.GetOrAdd(labels, _ => histogram ? new Series(BucketBounds(instrument)) : new Series(null));
         lock (entry)
         {
             if (histogram)
             {
                 entry.Count++;
                 entry.Sum += value;
-                var b = Array.FindIndex(Bounds, bound => value <= bound);
+                var b = FindBucket(entry.Bounds, value);
                 if (b >= 0)
                 {
                     entry.Buckets![b]++;
@@ -172,9 +172,27 @@ public sealed class PrometheusMetricsExporter : IDisposable
         text.Append(' ').Append(double.IsPositiveInfinity(value) ? "+Inf" : double.IsNegativeInfinity(value) ? "-Inf" : value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
     }
 
-    private sealed class Series(long[]? buckets)
+    // A histogram created with bucket advice (log_to_metrics' bucket option) keeps its own bounds.
+    private static IReadOnlyList<double> BucketBounds(Instrument instrument) =>
+        (instrument as Histogram<double>)?.Advice?.HistogramBucketBoundaries ?? Bounds;
+
+    private static int FindBucket(IReadOnlyList<double> bounds, double value)
     {
-        public long[]? Buckets { get; } = buckets;
+        for (var b = 0; b < bounds.Count; b++)
+        {
+            if (value <= bounds[b])
+            {
+                return b;
+            }
+        }
+
+        return -1;
+    }
+
+    private sealed class Series(IReadOnlyList<double>? bounds)
+    {
+        public IReadOnlyList<double> Bounds { get; } = bounds ?? [];
+        public long[]? Buckets { get; } = bounds is null ? null : new long[bounds.Count];
         public long Count { get; set; }
         public double Sum { get; set; }
     }
