@@ -31,6 +31,7 @@ public sealed class PipelineMetrics
         FilterProblems = meter.CreateCounter<long>("pipeline_filter_problems", description: "Records a filter could not process and passed on unchanged, by filter type and reason.");
         DeadLetterRecords = meter.CreateCounter<long>("pipeline_dead_letter_records", description: "Records a store rejected for good, kept in the dead-letter store, by output and tenant.");
         meter.CreateObservableGauge("pipeline_input_buffer_bytes", () => Observe(s => s.BufferedBytes), "By", "Bytes read by a collector and not yet acknowledged by the store.");
+        meter.CreateObservableGauge("pipeline_input_buffer_peak_bytes", () => Observe(s => s.PeakBufferedBytes), "By", "The most bytes a collector has held unacknowledged at once since it started.");
         meter.CreateObservableGauge("pipeline_input_paused", () => Observe(s => s.Paused ? 1 : 0), description: "1 while a collector's reading is paused because its buffer is full.");
         meter.CreateObservableGauge("pipeline_input_files", () => Observe(s => s.FilesFollowed), description: "Files a collector follows.");
     }

@@ -30,6 +30,19 @@ public sealed class ContainerLogFile(string path, bool cri)
         File.AppendAllText(Path, Line(cri, message, sequence, stream), new UTF8Encoding(false));
     }
 
+    /// <summary>Appends many lines in one write (<paramref name="first"/> is the sequence of the first).</summary>
+    public void WriteMany(IEnumerable<string> messages, long first)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var text = new StringBuilder();
+        foreach (var message in messages)
+        {
+            text.Append(Line(cri, message, first++));
+        }
+
+        File.AppendAllText(Path, text.ToString(), new UTF8Encoding(false));
+    }
+
     /// <summary>Rotation by rename, as the kubelet and docker do: the file moves away, the next write creates a new one.</summary>
     public void RotateByRename() => File.Move(Path, $"{Path}.{++_rotations}");
 }
