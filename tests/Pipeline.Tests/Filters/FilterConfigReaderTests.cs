@@ -349,4 +349,34 @@ public sealed class FilterConfigReaderTests
                   record: {b: c}
             """, "logs.filters[0].keep_keys (line 4): keep_keys only applies with renew_record: true");
     }
+
+    [Fact]
+    public void The_examples_of_docs_filters_md_load()
+    {
+        // Every example of docs/FILTERS.md in one file: the documentation stays true.
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "FILTERS.md"));
+        var blocks = System.Text.RegularExpressions.Regex.Matches(docs, "```yaml\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value)
+            .ToList();
+        var parsersBlock = blocks.Single(b => b.StartsWith("logs:", StringComparison.Ordinal));
+        var filterItems = blocks.Where(b => b.StartsWith("- type:", StringComparison.Ordinal))
+            .Select(b => string.Join('\n', b.TrimEnd().Split('\n').Select(line => "    " + line)));
+        var yaml = parsersBlock.TrimEnd() + "\n" + string.Join('\n', filterItems) + "\n";
+
+        var logs = FilterYaml.Load(yaml);
+
+        Assert.Equal(blocks.Count, logs.Filters.Count + logs.Multiline.Count);
+        Assert.Equal(["parser", "grep", "grep", "modify", "record_transformer", "throttle", "log_to_metrics"], logs.Filters.Select(f => f.Type));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Pipeline.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new DirectoryNotFoundException("Pipeline.sln not found above the test binaries");
+    }
 }
