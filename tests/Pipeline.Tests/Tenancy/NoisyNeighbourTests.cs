@@ -63,7 +63,7 @@ public sealed class NoisyNeighbourTests : IDisposable
         using var checkpoints = new CheckpointStore(_dir.Combine("checkpoints.db"), _time);
         var input = config.Logs.Inputs[0];
         using var tailer = new FileTailer(
-            new TailOptions { Paths = input.Paths, ReadFromHead = true, RefreshInterval = input.RefreshInterval },
+            new TailOptions { Paths = input.Paths, ReadFromHead = true },
             checkpoints,
             _time,
             NullLogger<FileTailer>.Instance);
