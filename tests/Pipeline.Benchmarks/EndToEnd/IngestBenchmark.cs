@@ -10,7 +10,10 @@ namespace Pipeline.Benchmarks.EndToEnd;
 /// The end-to-end bench command: writes N container log files, runs the real silo process with
 /// <c>exit_on_eof</c> until every line is acknowledged, and reports lines per CPU-second (whole
 /// process, start-up included) and peak RSS; also the idle RSS of the same silo.
-/// <code>dotnet run -c Release --project tests/Pipeline.Benchmarks -- e2e [--lines 2000000] [--files 8] [--format docker|cri|both] [--output null|embedded|both]</code>
+/// <code>dotnet run -c Release --project tests/Pipeline.Benchmarks -- e2e [--lines 2000000] [--files 8] [--format docker|cri|both] [--output null,embedded,elasticsearch] [--filters none|chain]</code>
+/// <c>--filters chain</c> writes JSON application logs and runs <c>parser</c> (JSON) + <c>modify</c> +
+/// <c>grep</c> (which drops the tenth of lines at debug level). <c>elasticsearch</c> writes to the
+/// Elasticsearch stand-in of the test project, run inside this bench process (so its CPU is not the silo's).
 /// </summary>
 public static class IngestBenchmark
 {
@@ -19,7 +22,8 @@ public static class IngestBenchmark
         var lines = Option(args, "--lines", 2_000_000);
         var fileCount = Option(args, "--files", 8);
         var formats = OptionText(args, "--format", "both") switch { "docker" => new[] { false }, "cri" => new[] { true }, _ => new[] { false, true } };
-        var outputs = OptionText(args, "--output", "both") switch { "null" => new[] { "null" }, "embedded" => new[] { "embedded" }, _ => new[] { "null", "embedded" } };
+        var outputs = OptionText(args, "--output", "null,embedded").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var chain = OptionText(args, "--filters", "none") == "chain";
         var silo = Path.Combine(AppContext.BaseDirectory, "Pipeline.Silo.dll");
 
         var root = Path.Combine(Path.GetTempPath(), $"pipeline-bench-{Environment.ProcessId}");
@@ -29,18 +33,22 @@ public static class IngestBenchmark
             var idle = IdleRss(silo, root);
             Console.WriteLine($"idle silo (HTTP API + dashboard loaded): rss {idle / (1024.0 * 1024):F1} MiB");
             Console.WriteLine();
-            Console.WriteLine("| format | output | lines | cpu s | lines / cpu-s | wall s | peak rss MiB | peak - idle MiB |");
-            Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| format | filters | output | lines | cpu s | lines / cpu-s | wall s | peak rss MiB | peak - idle MiB |");
+            Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
             foreach (var cri in formats)
             {
                 var logs = Path.Combine(root, cri ? "cri" : "docker");
-                var bytes = WriteFiles(logs, fileCount, lines, cri);
+                var bytes = WriteFiles(logs, fileCount, lines, cri, chain);
                 foreach (var output in outputs)
                 {
                     var data = Path.Combine(root, $"data-{output}-{(cri ? "cri" : "docker")}");
-                    var (cpu, peak, wall, ok) = Ingest(silo, logs, data, output);
+                    var (cpu, peak, wall, ok, stored) = Ingest(silo, logs, data, output, chain);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {(cri ? "cri" : "docker json")} | {output} | {lines:N0} | {cpu:F2} | {(ok ? lines / cpu : 0):N0} | {wall:F2} | {peak / (1024.0 * 1024):F1} | {(peak - idle) / (1024.0 * 1024):F1} |"));
+                        $"| {(cri ? "cri" : "docker json")} | {(chain ? "parser+modify+grep" : "none")} | {output} | {lines:N0} | {cpu:F2} | {(ok ? lines / cpu : 0):N0} | {wall:F2} | {peak / (1024.0 * 1024):F1} | {(peak - idle) / (1024.0 * 1024):F1} |"));
+                    if (stored is { } count)
+                    {
+                        Console.Error.WriteLine($"(elasticsearch stand-in holds {count:N0} documents)");
+                    }
                     if (!ok)
                     {
                         Console.Error.WriteLine("the silo did not exit cleanly; see its output above");
@@ -59,7 +67,7 @@ public static class IngestBenchmark
         return 0;
     }
 
-    private static long WriteFiles(string directory, int files, int lines, bool cri)
+    private static long WriteFiles(string directory, int files, int lines, bool cri, bool json)
     {
         Directory.CreateDirectory(directory);
         long bytes = 0;
@@ -73,7 +81,10 @@ public static class IngestBenchmark
             {
                 var time = start.AddTicks(n * 1000L).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'00Z'", CultureInfo.InvariantCulture);
                 // About 180 bytes a line in docker json: an access log line as nginx writes it.
-                var message = $"10.0.{random.Next(256)}.{random.Next(256)} - - [25/Nov/2026:10:00:00 +0000] \"GET /api/v1/items/{random.Next(100000)} HTTP/1.1\" 200 {random.Next(9999)} \"-\" \"curl/8.5\"";
+                var message = json
+                    // About 180 bytes in docker json too: a structured application log line, a tenth of them at debug level.
+                    ? $"{{\"level\":\"{(n % 10 == 0 ? "debug" : "info")}\",\"msg\":\"GET /api/v1/items/{random.Next(100000)}\",\"status\":200,\"ms\":{random.Next(999)}}}"
+                    : $"10.0.{random.Next(256)}.{random.Next(256)} - - [25/Nov/2026:10:00:00 +0000] \"GET /api/v1/items/{random.Next(100000)} HTTP/1.1\" 200 {random.Next(9999)} \"-\" \"curl/8.5\"";
                 var line = cri
                     ? $"{time} stdout F {message}\n"
                     : $"{{\"log\":\"{message.Replace("\"", "\\\"", StringComparison.Ordinal)}\\n\",\"stream\":\"stdout\",\"time\":\"{time}\"}}\n";
@@ -85,9 +96,22 @@ public static class IngestBenchmark
         return bytes;
     }
 
-    private static (double Cpu, long PeakRss, double Wall, bool Ok) Ingest(string silo, string logs, string data, string output)
+    private static (double Cpu, long PeakRss, double Wall, bool Ok, int? Stored) Ingest(string silo, string logs, string data, string output, bool chain)
     {
         var config = Path.Combine(Path.GetDirectoryName(data)!, $"{Path.GetFileName(data)}.yaml");
+        using var elasticsearch = output == "elasticsearch" ? new StandIn() : null;
+        var outputConfig = elasticsearch is null ? $"- type: {output}" : $"- type: elasticsearch\n      hosts: [{elasticsearch.Server.Uri}]\n      batch_size: 5MiB";
+        var filters = chain ? """
+              filters:
+                - type: parser
+                  parser: json
+                  reserve_data: true
+                - type: modify
+                  add: {cluster: bench}
+                  rename: {msg: message}
+                - type: grep
+                  exclude: ["level ^debug$"]
+            """ : "";
         File.WriteAllText(config, $"""
             data_dir: {data}
             logs:
@@ -97,8 +121,9 @@ public static class IngestBenchmark
                   read_from_head: true
                   exit_on_eof: true
                   mem_buf_limit: 64MiB
+            {filters}
               outputs:
-                - type: {output}
+                {outputConfig}
             """);
         var watch = Stopwatch.StartNew();
         using var process = StartSilo(silo, "--config", config);
@@ -112,11 +137,12 @@ public static class IngestBenchmark
         {
             Console.Error.WriteLine(text);
             Console.Error.WriteLine(stderr.Result);
-            return (0, 0, watch.Elapsed.TotalSeconds, false);
+            return (0, 0, watch.Elapsed.TotalSeconds, false, null);
         }
 
         var fields = usage.Split(' ').Skip(1).Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
-        return (double.Parse(fields["cpu_seconds"], CultureInfo.InvariantCulture), long.Parse(fields["peak_rss_bytes"], CultureInfo.InvariantCulture), watch.Elapsed.TotalSeconds, true);
+        return (double.Parse(fields["cpu_seconds"], CultureInfo.InvariantCulture), long.Parse(fields["peak_rss_bytes"], CultureInfo.InvariantCulture), watch.Elapsed.TotalSeconds, true,
+            elasticsearch?.Server.DocumentCount);
     }
 
     /// <summary>RSS of a silo that follows an empty directory, after its HTTP API and dashboard have each answered once.</summary>
@@ -214,5 +240,19 @@ public static class IngestBenchmark
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    /// <summary>The Elasticsearch stand-in, started for one run and stopped after it.</summary>
+    private sealed class StandIn : IDisposable
+    {
+        public StandIn()
+        {
+            Server = Pipeline.Tests.Support.ElasticsearchStandIn.StartAsync().GetAwaiter().GetResult();
+            Server.RecordBodies = false;
+        }
+
+        public Pipeline.Tests.Support.ElasticsearchStandIn Server { get; }
+
+        public void Dispose() => Server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }
