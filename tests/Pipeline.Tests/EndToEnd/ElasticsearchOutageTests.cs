@@ -154,6 +154,14 @@ public sealed class ElasticsearchOutageTests
         Assert.Equal(50, es.DocumentCount);
         Assert.Equal(5, es.Documents().Count(d => d["log"]!.StartsWith("poison", StringComparison.Ordinal)));
         Assert.Equal(0, (await DeadLetters(silo)).GetProperty("total").GetInt64());
+
+        // The search API reads Elasticsearch when it is the store: KQL becomes the query DSL.
+        var search = await silo.Http.GetFromJsonAsync<JsonElement>("/api/logs/search?q=" + Uri.EscapeDataString("log:poison and kubernetes.pod_name:web") + "&limit=2");
+        Assert.Equal(5, search.GetProperty("total").GetInt64());
+        var hits = search.GetProperty("hits").EnumerateArray().ToList();
+        Assert.Equal(2, hits.Count);
+        Assert.Equal("poison 43", hits[0].GetProperty("log").GetString());
+        Assert.Equal("poison 33", hits[1].GetProperty("log").GetString());
     }
 
     private static Task<JsonElement> DeadLetters(SiloProcess silo) => silo.Http.GetFromJsonAsync<JsonElement>("/api/logs/deadletter?limit=10");
