@@ -205,6 +205,7 @@ public static class PipelineConfigLoader
         {
             Name = name ?? "",
             Namespaces = tenant.StringList("namespaces"),
+            NamespaceLabels = tenant.StringMap("namespace_labels").ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
             Outputs = tenant.StringList("outputs"),
             IndexPrefix = tenant.String("index_prefix"),
             MemBufLimit = limit,
@@ -220,9 +221,9 @@ public static class PipelineConfigLoader
             tenant.ValueError("name", $"'{name}' may not contain '/' or start with '_'");
         }
 
-        if (config.Namespaces.Count == 0)
+        if (config.Namespaces.Count == 0 && config.NamespaceLabels.Count == 0)
         {
-            tenant.Error("a tenant needs 'namespaces' (names or patterns such as team-a-*)");
+            tenant.Error("a tenant needs 'namespaces' (names or patterns such as team-a-*) or 'namespace_labels'");
         }
 
         return config;

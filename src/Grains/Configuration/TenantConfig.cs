@@ -11,6 +11,9 @@ public sealed class TenantConfig
     /// <summary>Namespace names or <c>*</c> patterns; the first tenant (in file order) that matches a namespace owns it.</summary>
     public List<string> Namespaces { get; init; } = [];
 
+    /// <summary>Namespace labels that claim a namespace for this tenant too (all must be equal), read from the Kubernetes API.</summary>
+    public Dictionary<string, string> NamespaceLabels { get; init; } = [];
+
     /// <summary>Names of <c>logs.outputs</c> this tenant's records go to; empty: every output.</summary>
     public List<string> Outputs { get; init; } = [];
 

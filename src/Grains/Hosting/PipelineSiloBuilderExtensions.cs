@@ -29,7 +29,8 @@ public static class PipelineSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<PipelineMetrics>();
-        services.AddSingleton<TenantDirectory>();
+        services.TryAddSingleton<INamespaceLabels, UnknownNamespaceLabels>();
+        services.AddSingleton(sp => new TenantDirectory(config, sp.GetRequiredService<INamespaceLabels>()));
         services.AddLogFilters(config);
         services.AddSingleton<IFilterChainFactory>(sp => sp.GetRequiredService<FilterChainFactory>());
         services.AddPlacementDirector<NodePlacement, NodePlacementDirector>();

@@ -7,7 +7,8 @@ namespace Pipeline.Grains.Tenancy;
 
 /// <summary>
 /// Who owns a namespace's records and who may read them. A configured tenant owns the namespaces
-/// its names or patterns match (the first tenant in file order wins); every other namespace is its
+/// its names or patterns match, or whose labels carry all its <c>namespace_labels</c> (the first
+/// tenant in file order wins); every other namespace is its
 /// own tenant, named after it (or <c>_ns.&lt;namespace&gt;</c> when a configured tenant already has
 /// that name, so an unclaimed namespace never joins a tenant by name alone).
 /// </summary>
@@ -20,9 +21,11 @@ public sealed class TenantDirectory
     private readonly List<TenantConfig> _ordered;
     private readonly List<(byte[] Token, string? Tenant)> _tokens = [];
     private readonly long _defaultMemBufLimit;
+    private readonly INamespaceLabels _labels;
 
-    public TenantDirectory(PipelineConfig config)
+    public TenantDirectory(PipelineConfig config, INamespaceLabels? labels = null)
     {
+        _labels = labels ?? new UnknownNamespaceLabels();
         _ordered = config.Tenants;
         _configured = config.Tenants.ToDictionary(t => t.Name, StringComparer.Ordinal);
         foreach (var token in config.Auth.AdminTokens)
@@ -55,11 +58,27 @@ public sealed class TenantDirectory
             return UnknownTenant;
         }
 
+        IReadOnlyDictionary<string, string>? labels = null;
+        var labelsRead = false;
         foreach (var tenant in _ordered)
         {
             foreach (var pattern in tenant.Namespaces)
             {
                 if (Wildcard.Matches(pattern, namespaceName))
+                {
+                    return tenant.Name;
+                }
+            }
+
+            if (tenant.NamespaceLabels.Count > 0)
+            {
+                if (!labelsRead)
+                {
+                    labels = _labels.LabelsOf(namespaceName);
+                    labelsRead = true;
+                }
+
+                if (labels is not null && tenant.NamespaceLabels.All(l => labels.TryGetValue(l.Key, out var value) && value == l.Value))
                 {
                     return tenant.Name;
                 }

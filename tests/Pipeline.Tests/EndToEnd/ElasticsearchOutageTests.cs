@@ -73,7 +73,15 @@ public sealed class ElasticsearchOutageTests
         }
 
         // While Elasticsearch refuses connections the buffer fills and reading pauses; nothing is lost.
-        await Eventually.Until(() => Gauge(silo, "pipeline_input_paused"), v => v >= 1, "reading paused by the full buffer");
+        try
+        {
+            await Eventually.Until(() => Gauge(silo, "pipeline_input_paused"), v => v >= 1, "reading paused by the full buffer");
+        }
+        catch (TimeoutException e)
+        {
+            var metrics = await silo.Http.GetStringAsync("/metrics");
+            throw new TimeoutException($"{e.Message}\n--- metrics ---\n{string.Join('\n', metrics.Split('\n').Where(l => l.StartsWith("pipeline_", StringComparison.Ordinal)))}\n--- silo ---\n{string.Join('\n', silo.Output.Split('\n').TakeLast(80))}", e);
+        }
         Assert.Equal(0, es.DocumentCount);
 
         // It comes back, but sheds load: a third of the items are answered 429 a few times each.

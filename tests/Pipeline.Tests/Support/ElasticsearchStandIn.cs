@@ -39,6 +39,8 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
 {
     public const string Version = "9.1.0";
 
+    private System.Net.Sockets.Socket? _portHolder;
+
     private readonly object _gate = new();
     private readonly Dictionary<string, ElasticsearchStandInIndex> _indices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonElement> _templates = new(StringComparer.Ordinal);
@@ -219,7 +221,11 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops listening: connections are refused until <see cref="StartListeningAsync"/>. Documents are kept.</summary>
+    /// <summary>
+    /// Stops listening: connections are refused until <see cref="StartListeningAsync"/>. Documents
+    /// are kept. The port stays bound (by a socket that never listens, so connecting is refused),
+    /// so no other server started meanwhile (tests run in parallel) can take it and answer instead.
+    /// </summary>
     public async Task StopListeningAsync()
     {
         var app = _app;
@@ -232,6 +238,10 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         await _stopping.CancelAsync();
         await app.StopAsync();
         await app.DisposeAsync();
+        var placeholder = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        placeholder.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
+        placeholder.Bind(new IPEndPoint(IPAddress.Loopback, Port));
+        _portHolder = placeholder;
     }
 
     /// <summary>Listens again on the same port.</summary>
@@ -244,12 +254,15 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
 
         _stopping.Dispose();
         _stopping = new CancellationTokenSource();
+        _portHolder?.Dispose();
+        _portHolder = null;
         await StartServerAsync(Port);
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopListeningAsync();
+        _portHolder?.Dispose();
         _stopping.Dispose();
     }
 

@@ -58,7 +58,7 @@ public sealed class NoisyNeighbourTests : IDisposable
             """);
         var metrics = new PipelineMetrics(_services.GetRequiredService<IMeterFactory>());
         var dropped = new List<(string Filter, string Tenant, long Count)>();
-        using var listener = DroppedListener(dropped);
+        using var listener = DroppedListener(dropped, _services.GetRequiredService<IMeterFactory>());
         var sender = new FilteringSender(new FilterChainFactory(config.Logs, new LogMetricsRegistry(_services.GetRequiredService<IMeterFactory>()), metrics, _time), _time);
         using var checkpoints = new CheckpointStore(_dir.Combine("checkpoints.db"), _time);
         var input = config.Logs.Inputs[0];
@@ -116,13 +116,14 @@ public sealed class NoisyNeighbourTests : IDisposable
         Assert.True(collector.Drained);
     }
 
-    private static MeterListener DroppedListener(List<(string Filter, string Tenant, long Count)> dropped)
+    /// <summary>Listens to this test's meter only: other tests in the process record into meters of the same name.</summary>
+    private static MeterListener DroppedListener(List<(string Filter, string Tenant, long Count)> dropped, IMeterFactory ours)
     {
         var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == PipelineMetrics.MeterName && instrument.Name == "pipeline_filter_dropped_records")
+                if (instrument.Meter.Name == PipelineMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, ours) && instrument.Name == "pipeline_filter_dropped_records")
                 {
                     l.EnableMeasurementEvents(instrument);
                 }

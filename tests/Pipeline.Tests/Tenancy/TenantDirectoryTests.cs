@@ -53,6 +53,36 @@ public sealed class TenantDirectoryTests
     }
 
     [Fact]
+    public void Namespace_labels_claim_namespaces_when_the_labels_are_known()
+    {
+        var config = PipelineConfigLoader.Parse("""
+            tenants:
+              - name: named
+                namespaces: [legacy]
+              - name: team-a
+                namespace_labels: {team: a, tier: prod}
+            """);
+        var labels = new FixedLabels(new()
+        {
+            ["a-prod"] = new Dictionary<string, string> { ["team"] = "a", ["tier"] = "prod", ["other"] = "x" },
+            ["a-dev"] = new Dictionary<string, string> { ["team"] = "a", ["tier"] = "dev" },
+            ["legacy"] = new Dictionary<string, string> { ["team"] = "a", ["tier"] = "prod" },
+        });
+        var directory = new TenantDirectory(config, labels);
+
+        Assert.Equal("team-a", directory.Resolve("a-prod"));
+        Assert.Equal("a-dev", directory.Resolve("a-dev"));
+        Assert.Equal("named", directory.Resolve("legacy"));
+        Assert.Equal("unlisted", directory.Resolve("unlisted"));
+        Assert.Equal("a-prod", new TenantDirectory(config).Resolve("a-prod"));
+    }
+
+    private sealed class FixedLabels(Dictionary<string, Dictionary<string, string>> labels) : INamespaceLabels
+    {
+        public IReadOnlyDictionary<string, string>? LabelsOf(string namespaceName) => labels.GetValueOrDefault(namespaceName);
+    }
+
+    [Fact]
     public void Buffer_limits_come_from_the_tenant_else_the_logs_default()
     {
         var directory = Directory(TwoTenants);
@@ -109,7 +139,7 @@ public sealed class TenantDirectoryTests
     [InlineData("tenants: [{name: a, namespaces: [x]}, {name: a, namespaces: [y]}]", "tenant 'a' is defined twice")]
     [InlineData("tenants: [{name: a, namespaces: [x], outputs: [es]}]", "tenant 'a' names output 'es', which logs.outputs does not define")]
     [InlineData("tenants: [{name: a, namespaces: [x], tokens: [short]}]", "tenants[0].tokens (line 1): a token must be at least 16 characters")]
-    [InlineData("tenants: [{name: a}]", "tenants[0] (line 1): a tenant needs 'namespaces'")]
+    [InlineData("tenants: [{name: a}]", "tenants[0] (line 1): a tenant needs 'namespaces' (names or patterns such as team-a-*) or 'namespace_labels'")]
     [InlineData("tenants: [{namespaces: [x]}]", "a tenant needs a 'name'")]
     [InlineData("tenants: [{name: a/b, namespaces: [x]}]", "'a/b' may not contain '/'")]
     [InlineData("tenants: [{name: a, namespaces: [x], tokenz: [y]}]", "unknown key 'tokenz'")]
