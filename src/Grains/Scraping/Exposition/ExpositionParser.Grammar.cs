@@ -86,7 +86,13 @@ public sealed partial class ExpositionParser
 
     private void ParseTextComment(ReadOnlySpan<byte> line)
     {
+        // "#TYPE" is a plain comment: metadata needs a blank after the hash.
         var pos = SkipSpaces(line, 1);
+        if (pos == 1)
+        {
+            return;
+        }
+
         var wordEnd = TokenEnd(line, pos);
         var word = line[pos..wordEnd];
         var isHelp = word.SequenceEqual("HELP"u8);
@@ -212,10 +218,11 @@ public sealed partial class ExpositionParser
         var name = line[..nameEnd];
         _labelCount = 0;
         _valuesLength = 0;
-        var pos = _openMetrics ? nameEnd : SkipSpaces(line, nameEnd);
-        if (pos < line.Length && line[pos] == '{')
+        var pos = nameEnd;
+        var brace = _openMetrics ? nameEnd : SkipSpaces(line, nameEnd);
+        if (brace < line.Length && line[brace] == '{')
         {
-            pos = ParseLabels(line, pos + 1, name, exemplar: false);
+            pos = ParseLabels(line, brace + 1, name, exemplar: false);
         }
 
         var sampleLabels = _labelCount;
