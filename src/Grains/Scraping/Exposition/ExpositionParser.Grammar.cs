@@ -790,7 +790,7 @@ public sealed partial class ExpositionParser
         }
 
         var end = pos + 1;
-        while (end < line.Length && end - pos < 40 && line[end] is not ((byte)' ' or (byte)'\t' or (byte)'{' or (byte)'}' or (byte)'=' or (byte)',' or (byte)'"'))
+        while (line[pos] is not ((byte)' ' or (byte)'\t') && end < line.Length && end - pos < 40 && line[end] is not ((byte)' ' or (byte)'\t' or (byte)'{' or (byte)'}' or (byte)'=' or (byte)',' or (byte)'"'))
         {
             end++;
         }
