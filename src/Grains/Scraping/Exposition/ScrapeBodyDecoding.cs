@@ -24,7 +24,7 @@ public static class ScrapeBodyDecoding
 
         if (encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase) || encoding.Equals("x-gzip", StringComparison.OrdinalIgnoreCase))
         {
-            return new GZipStream(body, CompressionMode.Decompress, leaveOpen: false);
+            return new GzipTruncationCheckStream(body);
         }
 
         // HTTP's "deflate" is the zlib format.
