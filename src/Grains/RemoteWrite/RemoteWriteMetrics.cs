@@ -47,7 +47,7 @@ internal sealed class RemoteWriteMetrics : IDisposable
         }
 
         _remoteName = new("remote_name", remoteName);
-        _url = new("url", url.GetLeftPart(UriPartial.Path));
+        _url = new("url", $"{url.Scheme}://{url.Authority}{url.AbsolutePath}"); // no user info or query: they may hold secrets
         _samplesSent = _meter.CreateCounter<long>(RemoteWriteConstants.SamplesSentInstrument, description: "Samples accepted by the remote write receiver.");
         _samplesDropped = _meter.CreateCounter<long>(RemoteWriteConstants.SamplesDroppedInstrument,
             description: "Samples given up, by reason (queue_full, rejected, too_old, shutdown).");

@@ -114,37 +114,52 @@ internal sealed partial class RemoteWriteShard : IDisposable
     {
         var count = 0;
         var started = _time.GetTimestamp();
-        while (true)
+        CancellationTokenSource? deadline = null;
+        CancellationTokenSource? wait = null;
+        try
         {
-            while (count < _batch.Length && reader.TryRead(out var sample))
+            while (true)
             {
-                _batch[count++] = sample;
-            }
-
-            if (count == _batch.Length || _abort.IsCancellationRequested)
-            {
-                return count;
-            }
-
-            var remaining = _options.BatchSendDeadline - _time.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero)
-            {
-                return count;
-            }
-
-            using var deadline = new CancellationTokenSource(remaining, _time);
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _abort);
-            try
-            {
-                if (!await reader.WaitToReadAsync(wait.Token))
+                while (count < _batch.Length && reader.TryRead(out var sample))
                 {
-                    return count; // completed: send what we have now, no need to wait for the deadline
+                    _batch[count++] = sample;
+                }
+
+                if (count == _batch.Length || _abort.IsCancellationRequested)
+                {
+                    return count;
+                }
+
+                if (deadline is null)
+                {
+                    // One timer per batch, however many times samples trickle in before it is full.
+                    var remaining = _options.BatchSendDeadline - _time.GetElapsedTime(started);
+                    if (remaining <= TimeSpan.Zero)
+                    {
+                        return count;
+                    }
+
+                    deadline = new CancellationTokenSource(remaining, _time);
+                    wait = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _abort);
+                }
+
+                try
+                {
+                    if (!await reader.WaitToReadAsync(wait!.Token))
+                    {
+                        return count; // completed: send what we have now, no need to wait for the deadline
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    return count;
                 }
             }
-            catch (OperationCanceledException)
-            {
-                return count;
-            }
+        }
+        finally
+        {
+            wait?.Dispose();
+            deadline?.Dispose();
         }
     }
 

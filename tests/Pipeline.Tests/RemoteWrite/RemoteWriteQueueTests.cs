@@ -377,6 +377,22 @@ public sealed class RemoteWriteQueueTests
     }
 
     [Fact]
+    public async Task Network_errors_are_retried_through_the_given_handler()
+    {
+        await using var receiver = await RemoteWriteReceiver.StartAsync();
+        using var handler = new FlakyNetworkHandler(failures: 2);
+        var options = new RemoteWriteOptions { Url = receiver.WriteUrl, Queue = Queue() };
+        await using var queue = new RemoteWriteQueue(options, NewMeterName(), handler: handler);
+
+        queue.TryEnqueue(new RemoteWriteSample(Labels("up"), T0, 1));
+        await queue.StopAsync();
+
+        Assert.Equal(3, handler.Attempts);
+        Assert.Single(receiver.Requests);
+        Assert.Equal((1L, 2L, 2L), (queue.Counters.SamplesSent, queue.Counters.SamplesRetried, queue.Counters.FailedRequests));
+    }
+
+    [Fact]
     public void Invalid_options_are_refused_with_the_key_to_change()
     {
         var options = new RemoteWriteOptions { Url = new Uri("http://127.0.0.1:9/api/v1/write"), Queue = new RemoteWriteQueueOptions { MinShards = 5, MaxShards = 2 } };
