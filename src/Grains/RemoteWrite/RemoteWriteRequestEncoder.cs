@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text;
 using Google.Protobuf;
 using Snappier;
@@ -7,8 +8,9 @@ namespace Pipeline.Grains.RemoteWrite;
 
 /// <summary>
 /// Turns a batch of samples into a remote write 1.0 request body: a <c>prometheus.WriteRequest</c>
-/// written field by field with <see cref="CodedOutputStream"/> (no message object per series or
-/// sample) and then snappy block-compressed. One encoder belongs to one shard; its buffers are
+/// written field by field straight into a pooled buffer (no message object per series or sample;
+/// sizes from <see cref="CodedOutputStream"/>'s helpers, each string's UTF-8 length counted once)
+/// and then snappy block-compressed. One encoder belongs to one shard; its buffers are
 /// rented once and grow to the largest request, so steady sending allocates nothing per sample.
 /// </summary>
 /// <remarks>
@@ -32,6 +34,7 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
     private byte[] _protobuf;
     private byte[] _compressed;
     private int[] _seriesSizes;
+    private int[] _stringBytes;
     private int _protobufLength;
 
     public RemoteWriteRequestEncoder(int initialBytes = 64 * 1024)
@@ -39,6 +42,7 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
         _protobuf = ArrayPool<byte>.Shared.Rent(initialBytes);
         _compressed = ArrayPool<byte>.Shared.Rent(Snappy.GetMaxCompressedLength(initialBytes));
         _seriesSizes = ArrayPool<int>.Shared.Rent(256);
+        _stringBytes = ArrayPool<int>.Shared.Rent(4096);
     }
 
     /// <summary>Size of the last request before compression.</summary>
@@ -62,19 +66,32 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
     /// <summary>The uncompressed <c>WriteRequest</c> for <paramref name="samples"/>; valid until the next call.</summary>
     public ReadOnlyMemory<byte> EncodeProtobuf(ReadOnlySpan<RemoteWriteSample> samples)
     {
-        // First pass: the size of every time series, since each is written after its length.
+        // First pass: the size of every time series (each is written after its length), and the
+        // UTF-8 length of every label name and value, so the second pass never counts them again.
         var series = 0;
+        var strings = 0;
         long total = 0;
         for (var i = 0; i < samples.Length;)
         {
             var end = SeriesEnd(samples, i);
-            var size = SeriesSize(samples[i..end]);
-            if (series == _seriesSizes.Length)
+            var labels = samples[i].Labels;
+            Grow(ref _seriesSizes, series + 1);
+            Grow(ref _stringBytes, strings + (2 * labels.Length));
+            var size = 0;
+            foreach (var label in labels)
             {
-                var larger = ArrayPool<int>.Shared.Rent(series * 2);
-                _seriesSizes.AsSpan().CopyTo(larger);
-                ArrayPool<int>.Shared.Return(_seriesSizes);
-                _seriesSizes = larger;
+                var name = Encoding.UTF8.GetByteCount(label.Name);
+                var value = Encoding.UTF8.GetByteCount(label.Value);
+                _stringBytes[strings++] = name;
+                _stringBytes[strings++] = value;
+                var labelSize = StringFieldSize(name) + StringFieldSize(value);
+                size += 1 + CodedOutputStream.ComputeLengthSize(labelSize) + labelSize;
+            }
+
+            for (var j = i; j < end; j++)
+            {
+                var sampleSize = SampleSize(samples[j]);
+                size += 1 + CodedOutputStream.ComputeLengthSize(sampleSize) + sampleSize;
             }
 
             _seriesSizes[series++] = size;
@@ -93,21 +110,50 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
             _protobuf = ArrayPool<byte>.Shared.Rent((int)total);
         }
 
-        // Second pass: the bytes.
-        var output = new CodedOutputStream(_protobuf);
+        // Second pass: the bytes, straight into the buffer.
+        var buffer = _protobuf.AsSpan(0, (int)total);
+        var position = 0;
         series = 0;
+        strings = 0;
         for (var i = 0; i < samples.Length;)
         {
             var end = SeriesEnd(samples, i);
-            output.WriteRawTag(TimeSeriesTag);
-            output.WriteLength(_seriesSizes[series++]);
-            WriteSeries(output, samples[i..end]);
+            buffer[position++] = TimeSeriesTag;
+            position += WriteVarint(buffer[position..], (uint)_seriesSizes[series++]);
+            foreach (var label in samples[i].Labels)
+            {
+                var name = _stringBytes[strings++];
+                var value = _stringBytes[strings++];
+                buffer[position++] = LabelTag;
+                position += WriteVarint(buffer[position..], (uint)(StringFieldSize(name) + StringFieldSize(value)));
+                position += WriteString(buffer[position..], NameTag, label.Name, name);
+                position += WriteString(buffer[position..], ValueTag, label.Value, value);
+            }
+
+            for (var j = i; j < end; j++)
+            {
+                var sample = samples[j];
+                buffer[position++] = SampleTag;
+                position += WriteVarint(buffer[position..], (uint)SampleSize(sample));
+                if (HasValue(sample.Value))
+                {
+                    buffer[position++] = SampleValueTag;
+                    BinaryPrimitives.WriteDoubleLittleEndian(buffer[position..], sample.Value);
+                    position += 8;
+                }
+
+                if (sample.TimestampMs != 0)
+                {
+                    buffer[position++] = TimestampTag;
+                    position += WriteVarint(buffer[position..], (ulong)sample.TimestampMs); // int64: negative times take 10 bytes, as in protobuf
+                }
+            }
+
             i = end;
         }
 
-        output.Flush();
-        _protobufLength = (int)output.Position;
-        return _protobuf.AsMemory(0, _protobufLength);
+        _protobufLength = position;
+        return _protobuf.AsMemory(0, position);
     }
 
     private static int SeriesEnd(ReadOnlySpan<RemoteWriteSample> samples, int start)
@@ -122,36 +168,20 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
         return end;
     }
 
-    private static int SeriesSize(ReadOnlySpan<RemoteWriteSample> series)
+    private static void Grow(ref int[] array, int needed)
     {
-        var size = 0;
-        foreach (var label in series[0].Labels)
+        if (array.Length >= needed)
         {
-            var labelSize = LabelSize(label);
-            size += 1 + CodedOutputStream.ComputeLengthSize(labelSize) + labelSize;
+            return;
         }
 
-        foreach (var sample in series)
-        {
-            var sampleSize = SampleSize(sample);
-            size += 1 + CodedOutputStream.ComputeLengthSize(sampleSize) + sampleSize;
-        }
-
-        return size;
+        var larger = ArrayPool<int>.Shared.Rent(Math.Max(needed, array.Length * 2));
+        array.AsSpan().CopyTo(larger);
+        ArrayPool<int>.Shared.Return(array);
+        array = larger;
     }
 
-    private static int LabelSize(RemoteWriteLabel label) => StringFieldSize(label.Name) + StringFieldSize(label.Value);
-
-    private static int StringFieldSize(string text)
-    {
-        if (text.Length == 0)
-        {
-            return 0;
-        }
-
-        var bytes = Encoding.UTF8.GetByteCount(text);
-        return 1 + CodedOutputStream.ComputeLengthSize(bytes) + bytes;
-    }
+    private static int StringFieldSize(int bytes) => bytes == 0 ? 0 : 1 + CodedOutputStream.ComputeLengthSize(bytes) + bytes;
 
     private static int SampleSize(in RemoteWriteSample sample) =>
         (HasValue(sample.Value) ? 1 + 8 : 0) + (sample.TimestampMs != 0 ? 1 + CodedOutputStream.ComputeInt64Size(sample.TimestampMs) : 0);
@@ -159,41 +189,29 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
     // Only +0.0 is the default: -0.0 and NaNs (Prometheus's staleness marker among them) are sent.
     private static bool HasValue(double value) => BitConverter.DoubleToInt64Bits(value) != 0;
 
-    private static void WriteSeries(CodedOutputStream output, ReadOnlySpan<RemoteWriteSample> series)
+    private static int WriteString(Span<byte> buffer, byte tag, string text, int bytes)
     {
-        foreach (var label in series[0].Labels)
+        if (bytes == 0)
         {
-            output.WriteRawTag(LabelTag);
-            output.WriteLength(LabelSize(label));
-            if (label.Name.Length > 0)
-            {
-                output.WriteRawTag(NameTag);
-                output.WriteString(label.Name);
-            }
-
-            if (label.Value.Length > 0)
-            {
-                output.WriteRawTag(ValueTag);
-                output.WriteString(label.Value);
-            }
+            return 0;
         }
 
-        foreach (var sample in series)
-        {
-            output.WriteRawTag(SampleTag);
-            output.WriteLength(SampleSize(sample));
-            if (HasValue(sample.Value))
-            {
-                output.WriteRawTag(SampleValueTag);
-                output.WriteDouble(sample.Value);
-            }
+        buffer[0] = tag;
+        var position = 1 + WriteVarint(buffer[1..], (uint)bytes);
+        return position + Encoding.UTF8.GetBytes(text, buffer[position..]);
+    }
 
-            if (sample.TimestampMs != 0)
-            {
-                output.WriteRawTag(TimestampTag);
-                output.WriteInt64(sample.TimestampMs);
-            }
+    private static int WriteVarint(Span<byte> buffer, ulong value)
+    {
+        var i = 0;
+        while (value >= 0x80)
+        {
+            buffer[i++] = (byte)(value | 0x80);
+            value >>= 7;
         }
+
+        buffer[i++] = (byte)value;
+        return i;
     }
 
     public void Dispose()
@@ -201,8 +219,10 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
         ArrayPool<byte>.Shared.Return(_protobuf);
         ArrayPool<byte>.Shared.Return(_compressed);
         ArrayPool<int>.Shared.Return(_seriesSizes);
+        ArrayPool<int>.Shared.Return(_stringBytes);
         _protobuf = [];
         _compressed = [];
         _seriesSizes = [];
+        _stringBytes = [];
     }
 }
