@@ -1,7 +1,9 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -34,13 +36,32 @@ internal sealed class RemoteWriteReceiver : IAsyncDisposable
     {
     }
 
-    public static async Task<RemoteWriteReceiver> StartAsync()
+    /// <summary>
+    /// Starts on a free port of 127.0.0.1; with a certificate it speaks HTTPS and, when
+    /// <paramref name="askClientCertificate"/> is set, asks for a client certificate (any is
+    /// accepted; its subject is recorded in the <c>x-client-certificate</c> pseudo-header).
+    /// </summary>
+    public static async Task<RemoteWriteReceiver> StartAsync(X509Certificate2? certificate = null, bool askClientCertificate = false)
     {
         var receiver = new RemoteWriteReceiver();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = certificate;
+                    if (askClientCertificate)
+                    {
+                        https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                        https.AllowAnyClientCertificate();
+                    }
+                });
+            }
+        }));
         var app = builder.Build();
         app.Run(receiver.HandleAsync);
         await app.StartAsync();
@@ -160,6 +181,11 @@ internal sealed class RemoteWriteReceiver : IAsyncDisposable
     {
         var request = context.Request;
         var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
+        if (context.Connection.ClientCertificate is { } client)
+        {
+            headers["x-client-certificate"] = client.Subject;
+        }
+
         using var raw = new MemoryStream();
         await request.Body.CopyToAsync(raw, context.RequestAborted);
 
