@@ -1,0 +1,149 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Pipeline.Grains.Discovery.Kubernetes;
+
+/// <summary>
+/// Lists one resource kind (in one namespace, or all) and then watches it from the list's
+/// resourceVersion, keeping <see cref="KubernetesTargetSet"/> up to date; objects are never fetched
+/// one by one. A watch that ends or fails is resumed from the last resourceVersion seen (events and
+/// bookmarks move it), so no relist is needed; only a 410 Gone (history compacted past it) forces a
+/// new list. Failures back off exponentially between <c>MinRetryDelay</c> and <c>MaxRetryDelay</c>.
+/// </summary>
+internal sealed class KubernetesListWatch<T>
+    where T : IKubernetesObject<V1ObjectMeta>
+{
+    private readonly KubernetesResourceApi<T> _api;
+    private readonly KubernetesDiscoveryOptions _options;
+    private readonly string? _namespace;
+    private readonly KubernetesTargetSet _targets;
+    private readonly int _scope;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    public KubernetesListWatch(KubernetesResourceApi<T> api, KubernetesDiscoveryOptions options, string? ns, KubernetesTargetSet targets, int scope, ILogger logger, TimeProvider time)
+    {
+        _api = api;
+        _options = options;
+        _namespace = ns;
+        _targets = targets;
+        _scope = scope;
+        _logger = logger;
+        _time = time;
+    }
+
+    /// <summary>The resourceVersion the next watch starts from; null until listed (or after a 410).</summary>
+    public string? ResourceVersion { get; private set; }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var delay = _options.MinRetryDelay;
+        var where = _namespace ?? "(all namespaces)";
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var failed = false;
+            try
+            {
+                if (ResourceVersion is null)
+                {
+                    var (items, version) = await _api.List(_namespace, _options.LabelSelector, _options.FieldSelector, cancellationToken);
+                    _targets.Replace(_scope, items.Select(_api.Build));
+                    ResourceVersion = version ?? "";
+                    KubernetesDiscoveryLog.LogDebugListed(_logger, _options.Role, where, items.Count, ResourceVersion);
+                    delay = _options.MinRetryDelay;
+                }
+
+                var gone = false;
+                var events = 0;
+                Exception? error = null;
+                void OnError(Exception e)
+                {
+                    if (e is KubernetesException { Status.Code: (int)HttpStatusCode.Gone })
+                    {
+                        gone = true;
+                    }
+                    else
+                    {
+                        error = e;
+                    }
+                }
+
+                await foreach (var (type, item) in _api.Watch(_namespace, _options.LabelSelector, _options.FieldSelector, ResourceVersion, _options.WatchTimeoutSeconds, OnError, cancellationToken))
+                {
+                    events++;
+                    delay = _options.MinRetryDelay;
+                    Apply(type, item);
+                }
+
+                if (gone)
+                {
+                    KubernetesDiscoveryLog.LogInformationGone(_logger, _options.Role, where, ResourceVersion);
+                    ResourceVersion = null;
+                }
+                else if (error is not null)
+                {
+                    KubernetesDiscoveryLog.LogWarningWatchFailed(_logger, error, _options.Role, where, ResourceVersion ?? "");
+                    failed = true;
+                }
+                else if (events == 0)
+                {
+                    // A watch closed before saying anything: pause before the next one rather than spin.
+                    failed = true;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Gone)
+            {
+                KubernetesDiscoveryLog.LogInformationGone(_logger, _options.Role, where, ResourceVersion ?? "");
+                ResourceVersion = null;
+            }
+            catch (Exception e)
+            {
+                KubernetesDiscoveryLog.LogWarningWatchFailed(_logger, e, _options.Role, where, ResourceVersion ?? "");
+                failed = true;
+            }
+
+            if (failed)
+            {
+                try
+                {
+                    await Task.Delay(delay, _time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+            }
+        }
+    }
+
+    private void Apply(WatchEventType type, T item)
+    {
+        switch (type)
+        {
+            case WatchEventType.Added:
+            case WatchEventType.Modified:
+                _targets.Upsert(_scope, _api.Build(item));
+                break;
+            case WatchEventType.Deleted:
+                _targets.Remove(_scope, _api.SourceOf(item));
+                break;
+            case WatchEventType.Bookmark:
+            default:
+                break;
+        }
+
+        if (item.Metadata?.ResourceVersion is { Length: > 0 } version)
+        {
+            ResourceVersion = version;
+        }
+    }
+}
