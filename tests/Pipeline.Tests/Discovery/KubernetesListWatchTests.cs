@@ -124,6 +124,7 @@ public sealed class KubernetesListWatchTests : IAsyncLifetime
         var last = await run.Until(s => s.Groups.Count == 2, "the pod added after the relist");
         Assert.Equal(["10.1.0.1:8080", "10.1.0.2:8080"], DiscoveryRun.Addresses(last));
         Assert.Equal(2, _api.Watches("pods").Count);
+        Assert.Equal((2L, 1L), (run.Discovery.Counters.Lists, run.Discovery.Counters.Expired));
     }
 
     [Fact]
@@ -144,6 +145,33 @@ public sealed class KubernetesListWatchTests : IAsyncLifetime
         Assert.Equal(other.ToString(CultureInfo.InvariantCulture), watches[1].ResourceVersion);
         Assert.Single(_api.Lists("pods"));
         Assert.Equal(["10.1.0.1:8080"], DiscoveryRun.Addresses(run.Discovery.Current));
+        Assert.Equal(1, run.Discovery.Counters.Bookmarks);
+    }
+
+    [Fact]
+    public async Task A_large_list_is_read_in_pages_and_a_stale_page_token_restarts_it()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            _api.Put(Pod("shop", $"web-{i}", $"10.1.0.{i}", ports: 8080));
+        }
+
+        _api.OnceBeforeContinuedPage(() =>
+        {
+            _api.Delete(KubernetesApiStandInResource.Pods, "shop", "web-5");
+            _api.CompactHistory();
+        });
+        await using var run = DiscoveryRun.Start(_api, o => o.ListPageSize = 2);
+        var first = await run.Until(s => s.Groups.Count == 4, "every page of the second list");
+
+        Assert.Equal(["10.1.0.1:8080", "10.1.0.2:8080", "10.1.0.3:8080", "10.1.0.4:8080"], DiscoveryRun.Addresses(first));
+        Assert.Equal(1, first!.Version);
+        var pages = _api.Requests.Where(r => r.IsListPage).ToList();
+        Assert.Equal([null, "continue", null, "continue"], pages.Select(p => p.Continue is null ? null : "continue"));
+        Assert.All(pages, p => Assert.Equal(2, p.Limit));
+        Assert.Equal((1L, 1L), (run.Discovery.Counters.Lists, run.Discovery.Counters.Expired));
+        var watch = await Eventually.Until(() => Task.FromResult(_api.Watches("pods")), w => w.Count == 1, "the watch");
+        Assert.Equal("1006", watch[0].ResourceVersion);
     }
 
     [Fact]

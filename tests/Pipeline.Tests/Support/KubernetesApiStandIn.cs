@@ -17,7 +17,8 @@ namespace Pipeline.Tests.Support;
 /// A real HTTP server on 127.0.0.1 that answers like a Kubernetes API server for what discovery
 /// uses: lists and watches of <c>pods</c>, <c>nodes</c>, <c>services</c> (<c>/api/v1/…</c>) and
 /// <c>endpointslices</c> (<c>/apis/discovery.k8s.io/v1/…</c>), cluster-wide and namespaced, with
-/// <c>labelSelector</c>, <c>fieldSelector</c>, <c>metadata.resourceVersion</c> on lists, and
+/// <c>labelSelector</c>, <c>fieldSelector</c>, <c>metadata.resourceVersion</c> on lists, pages
+/// (<c>limit</c> and <c>continue</c>; a token older than the kept history answers 410), and
 /// <c>?watch=true&amp;resourceVersion=N&amp;allowWatchBookmarks=true&amp;timeoutSeconds=S</c> streaming
 /// chunked newline-delimited watch events (<c>ADDED</c>, <c>MODIFIED</c>, <c>DELETED</c>,
 /// <c>BOOKMARK</c>, and <c>ERROR</c> carrying a 410 Gone <c>Status</c> when N is older than the kept
@@ -51,6 +52,7 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     private long _version = 1000;
     private long _compactedThrough;
     private int _uids;
+    private Action? _beforeContinuedPage;
 
     private KubernetesApiStandIn()
     {
@@ -163,6 +165,9 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
             return version;
         }
     }
+
+    /// <summary>Runs <paramref name="action"/> once, when the next request for a list's following page arrives (e.g. to compact history mid-list).</summary>
+    public void OnceBeforeContinuedPage(Action action) => _beforeContinuedPage = action;
 
     /// <summary>Forgets every change so far, as etcd compaction does: a watch from an older resourceVersion gets 410 Gone.</summary>
     public void CompactHistory()
@@ -354,7 +359,9 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
                 query.ContainsKey("resourceVersion") ? query["resourceVersion"].ToString() : null,
                 query.ContainsKey("labelSelector") ? query["labelSelector"].ToString() : null,
                 query.ContainsKey("fieldSelector") ? query["fieldSelector"].ToString() : null,
-                string.Equals(query["allowWatchBookmarks"], "true", StringComparison.OrdinalIgnoreCase)));
+                string.Equals(query["allowWatchBookmarks"], "true", StringComparison.OrdinalIgnoreCase),
+                int.TryParse(query["limit"], out var limit) ? limit : null,
+                query.ContainsKey("continue") ? query["continue"].ToString() : null));
         }
 
         if (resource is null || !HttpMethods.IsGet(request.Method))
@@ -390,29 +397,67 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
 
         if (!watch)
         {
-            JsonObject list;
-            lock (_gate)
+            await ListAsync(context, resource, ns, labels, fields);
+            return;
+        }
+
+        await WatchAsync(context, resource, ns, labels, fields);
+    }
+
+    // A list, in pages when asked a limit: the continue token carries the list's resourceVersion and
+    // the last key served; a token older than the kept history answers 410 Expired, as the API server does.
+    private async Task ListAsync(HttpContext context, KubernetesApiStandInResource resource, string? ns, KubernetesApiStandInSelector labels, KubernetesApiStandInSelector fields)
+    {
+        var query = context.Request.Query;
+        var limit = int.TryParse(query["limit"], out var l) && l > 0 ? l : int.MaxValue;
+        long listVersion;
+        var after = "";
+        if (query["continue"].ToString() is { Length: > 0 } token)
+        {
+            Interlocked.Exchange(ref _beforeContinuedPage, null)?.Invoke();
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split('|', 2);
+            listVersion = long.Parse(decoded[0], CultureInfo.InvariantCulture);
+            after = decoded[1];
+        }
+        else
+        {
+            listVersion = ResourceVersion;
+        }
+
+        JsonObject list;
+        lock (_gate)
+        {
+            if (listVersion < _compactedThrough)
             {
-                var items = new JsonArray();
-                foreach (var item in _objects[resource.Plural].Values.Where(o => new KubernetesApiStandInWatch(resource, ns, labels, fields, false).Selects(o)).OrderBy(o => Key(o["metadata"]!), StringComparer.Ordinal))
+                list = StatusBody(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+            }
+            else
+            {
+                var filter = new KubernetesApiStandInWatch(resource, ns, labels, fields, false);
+                var matching = _objects[resource.Plural].Values.Where(filter.Selects)
+                    .Select(o => (Key: Key(o["metadata"]!), Item: o))
+                    .Where(o => string.CompareOrdinal(o.Key, after) > 0)
+                    .OrderBy(o => o.Key, StringComparer.Ordinal)
+                    .ToList();
+                var page = matching.Take(limit).ToList();
+                var metadata = new JsonObject { ["resourceVersion"] = listVersion.ToString(CultureInfo.InvariantCulture) };
+                if (matching.Count > page.Count)
                 {
-                    items.Add(item.DeepClone());
+                    metadata["continue"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{listVersion}|{page[^1].Key}"));
+                    metadata["remainingItemCount"] = matching.Count - page.Count;
                 }
 
                 list = new JsonObject
                 {
                     ["kind"] = resource.ListKind,
                     ["apiVersion"] = resource.ApiVersion,
-                    ["metadata"] = new JsonObject { ["resourceVersion"] = _version.ToString(CultureInfo.InvariantCulture) },
-                    ["items"] = items,
+                    ["metadata"] = metadata,
+                    ["items"] = new JsonArray([.. page.Select(p => p.Item.DeepClone())]),
                 };
             }
-
-            await WriteJsonAsync(context, 200, list);
-            return;
         }
 
-        await WatchAsync(context, resource, ns, labels, fields);
+        await WriteJsonAsync(context, list["kind"]?.GetValue<string>() == "Status" ? 410 : 200, list);
     }
 
     private async Task WatchAsync(HttpContext context, KubernetesApiStandInResource resource, string? ns, KubernetesApiStandInSelector labels, KubernetesApiStandInSelector fields)

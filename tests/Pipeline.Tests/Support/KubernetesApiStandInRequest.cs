@@ -11,6 +11,8 @@ namespace Pipeline.Tests.Support;
 /// <param name="LabelSelector">The <c>labelSelector</c> parameter, or null.</param>
 /// <param name="FieldSelector">The <c>fieldSelector</c> parameter, or null.</param>
 /// <param name="AllowWatchBookmarks">Whether <c>allowWatchBookmarks=true</c> was asked.</param>
+/// <param name="Limit">The <c>limit</c> (page size) of a list, or null.</param>
+/// <param name="Continue">The <c>continue</c> token of a list's next page, or null for a first page.</param>
 public sealed record KubernetesApiStandInRequest(
     string Method,
     string Path,
@@ -21,7 +23,12 @@ public sealed record KubernetesApiStandInRequest(
     string? ResourceVersion,
     string? LabelSelector,
     string? FieldSelector,
-    bool AllowWatchBookmarks)
+    bool AllowWatchBookmarks,
+    int? Limit,
+    string? Continue)
 {
-    public bool IsList => !IsWatch && Name is null && Resource.Length > 0;
+    /// <summary>The first page of a list (a list, whatever its number of pages).</summary>
+    public bool IsList => IsListPage && Continue is null;
+
+    public bool IsListPage => !IsWatch && Name is null && Resource.Length > 0;
 }

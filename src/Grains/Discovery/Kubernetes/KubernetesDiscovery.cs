@@ -19,6 +19,7 @@ public sealed class KubernetesDiscovery : IDisposable
     private readonly bool _ownsClient;
     private readonly KubernetesTargetSet _targets;
     private readonly Func<CancellationToken, Task>[] _watches;
+    private readonly List<Func<KubernetesDiscoveryCounters>> _counters = [];
 
     /// <summary>Connects as the options say (api_server, kubeconfig_file or the pod's service account).</summary>
     public KubernetesDiscovery(KubernetesDiscoveryOptions options, ILogger<KubernetesDiscovery>? logger = null, TimeProvider? timeProvider = null)
@@ -64,6 +65,10 @@ public sealed class KubernetesDiscovery : IDisposable
     /// <summary>The full current target set; null until every watch has listed once.</summary>
     public KubernetesTargetSnapshot? Current => _targets.Current;
 
+    /// <summary>What the watches did so far, summed over namespaces.</summary>
+    public KubernetesDiscoveryCounters Counters => _counters.Select(c => c()).Aggregate(default(KubernetesDiscoveryCounters), (a, b) => new(
+        a.Lists + b.Lists, a.Watches + b.Watches, a.Events + b.Events, a.Bookmarks + b.Bookmarks, a.Expired + b.Expired, a.Failures + b.Failures));
+
     /// <summary>Lists and watches until cancelled; failures are retried inside, so it ends only on cancellation.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(_watches.Select(watch => Task.Run(() => watch(cancellationToken), CancellationToken.None)));
@@ -101,6 +106,7 @@ public sealed class KubernetesDiscovery : IDisposable
         {
             var watch = new KubernetesListWatch<T>(api, Options, namespaces[i], _targets, i, logger, time);
             watches[i] = watch.RunAsync;
+            _counters.Add(() => watch.Counters);
         }
 
         return watches;

@@ -16,6 +16,9 @@ public sealed class KubernetesDiscoveryOptions
     /// <summary>Default server-side lifetime of one watch request; the watch is then resumed from the last resourceVersion.</summary>
     public const int DefaultWatchTimeoutSeconds = 300;
 
+    /// <summary>Default number of objects asked per list page (<c>limit</c>), as client-go's pager.</summary>
+    public const int DefaultListPageSize = 500;
+
     public KubernetesRole Role { get; set; } = KubernetesRole.Pod;
 
     /// <summary>Explicit API server URL (<c>api_server</c>); no authentication is added.</summary>
@@ -40,4 +43,7 @@ public sealed class KubernetesDiscoveryOptions
     public TimeSpan MaxRetryDelay { get; set; } = DefaultMaxRetryDelay;
 
     public int WatchTimeoutSeconds { get; set; } = DefaultWatchTimeoutSeconds;
+
+    /// <summary>Objects per list page; a large cluster is listed in pages rather than in one huge answer.</summary>
+    public int ListPageSize { get; set; } = DefaultListPageSize;
 }

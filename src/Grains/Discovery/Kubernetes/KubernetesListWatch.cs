@@ -23,6 +23,12 @@ internal sealed class KubernetesListWatch<T>
     private readonly int _scope;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private long _lists;
+    private long _watches;
+    private long _events;
+    private long _bookmarks;
+    private long _expired;
+    private long _failures;
 
     public KubernetesListWatch(KubernetesResourceApi<T> api, KubernetesDiscoveryOptions options, string? ns, KubernetesTargetSet targets, int scope, ILogger logger, TimeProvider time)
     {
@@ -38,6 +44,14 @@ internal sealed class KubernetesListWatch<T>
     /// <summary>The resourceVersion the next watch starts from; null until listed (or after a 410).</summary>
     public string? ResourceVersion { get; private set; }
 
+    public KubernetesDiscoveryCounters Counters => new(
+        Interlocked.Read(ref _lists),
+        Interlocked.Read(ref _watches),
+        Interlocked.Read(ref _events),
+        Interlocked.Read(ref _bookmarks),
+        Interlocked.Read(ref _expired),
+        Interlocked.Read(ref _failures));
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var delay = _options.MinRetryDelay;
@@ -49,7 +63,20 @@ internal sealed class KubernetesListWatch<T>
             {
                 if (ResourceVersion is null)
                 {
-                    var (items, version) = await _api.List(_namespace, _options.LabelSelector, _options.FieldSelector, cancellationToken);
+                    // Paged as client-go's pager does; an expired continue token answers 410 and the list starts over.
+                    var items = new List<T>();
+                    string? version = null;
+                    string? next = null;
+                    do
+                    {
+                        var page = await _api.List(_namespace, _options.LabelSelector, _options.FieldSelector, _options.ListPageSize, next, cancellationToken);
+                        items.AddRange(page.Items);
+                        version = page.ResourceVersion;
+                        next = page.Continue;
+                    }
+                    while (!string.IsNullOrEmpty(next));
+
+                    Interlocked.Increment(ref _lists);
                     _targets.Replace(_scope, items.Select(_api.Build));
                     ResourceVersion = version ?? "";
                     KubernetesDiscoveryLog.LogDebugListed(_logger, _options.Role, where, items.Count, ResourceVersion);
@@ -71,6 +98,7 @@ internal sealed class KubernetesListWatch<T>
                     }
                 }
 
+                Interlocked.Increment(ref _watches);
                 await foreach (var (type, item) in _api.Watch(_namespace, _options.LabelSelector, _options.FieldSelector, ResourceVersion, _options.WatchTimeoutSeconds, OnError, cancellationToken))
                 {
                     events++;
@@ -80,6 +108,7 @@ internal sealed class KubernetesListWatch<T>
 
                 if (gone)
                 {
+                    Interlocked.Increment(ref _expired);
                     KubernetesDiscoveryLog.LogInformationGone(_logger, _options.Role, where, ResourceVersion);
                     ResourceVersion = null;
                 }
@@ -100,6 +129,7 @@ internal sealed class KubernetesListWatch<T>
             }
             catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Gone)
             {
+                Interlocked.Increment(ref _expired);
                 KubernetesDiscoveryLog.LogInformationGone(_logger, _options.Role, where, ResourceVersion ?? "");
                 ResourceVersion = null;
             }
@@ -111,6 +141,7 @@ internal sealed class KubernetesListWatch<T>
 
             if (failed)
             {
+                Interlocked.Increment(ref _failures);
                 try
                 {
                     await Task.Delay(delay, _time, cancellationToken);
@@ -131,12 +162,16 @@ internal sealed class KubernetesListWatch<T>
         {
             case WatchEventType.Added:
             case WatchEventType.Modified:
+                Interlocked.Increment(ref _events);
                 _targets.Upsert(_scope, _api.Build(item));
                 break;
             case WatchEventType.Deleted:
+                Interlocked.Increment(ref _events);
                 _targets.Remove(_scope, _api.SourceOf(item));
                 break;
             case WatchEventType.Bookmark:
+                Interlocked.Increment(ref _bookmarks);
+                break;
             default:
                 break;
         }

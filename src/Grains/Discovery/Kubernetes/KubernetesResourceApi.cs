@@ -7,8 +7,8 @@ namespace Pipeline.Grains.Discovery.Kubernetes;
 internal sealed class KubernetesResourceApi<T>
     where T : IKubernetesObject<V1ObjectMeta>
 {
-    /// <summary>(namespace or null for all, label selector, field selector) → items and the list's resourceVersion.</summary>
-    public required Func<string?, string?, string?, CancellationToken, Task<(IList<T> Items, string? ResourceVersion)>> List { get; init; }
+    /// <summary>(namespace or null for all, label selector, field selector, page size, continue token) → one page, the list's resourceVersion and the next page's token.</summary>
+    public required Func<string?, string?, string?, int, string?, CancellationToken, Task<(IList<T> Items, string? ResourceVersion, string? Continue)>> List { get; init; }
 
     /// <summary>(namespace, label selector, field selector, resourceVersion, timeout seconds, onError) → watch events.</summary>
     public required Func<string?, string?, string?, string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Object)>> Watch { get; init; }

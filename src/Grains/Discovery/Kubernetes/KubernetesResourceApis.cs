@@ -8,12 +8,12 @@ internal static class KubernetesResourceApis
 {
     public static KubernetesResourceApi<V1Pod> Pods(IKubernetes client) => new()
     {
-        List = async (ns, labels, fields, ct) =>
+        List = async (ns, labels, fields, limit, next, ct) =>
         {
             var list = ns is null
-                ? await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: fields, labelSelector: labels, cancellationToken: ct)
-                : await client.CoreV1.ListNamespacedPodAsync(ns, fieldSelector: fields, labelSelector: labels, cancellationToken: ct);
-            return (list.Items, list.Metadata?.ResourceVersion);
+                ? await client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: next, fieldSelector: fields, labelSelector: labels, limit: limit, cancellationToken: ct)
+                : await client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: next, fieldSelector: fields, labelSelector: labels, limit: limit, cancellationToken: ct);
+            return (list.Items, list.Metadata?.ResourceVersion, list.Metadata?.ContinueProperty);
         },
         Watch = (ns, labels, fields, version, timeout, onError, ct) => ns is null
             ? client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: fields, labelSelector: labels, resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)
@@ -24,10 +24,10 @@ internal static class KubernetesResourceApis
 
     public static KubernetesResourceApi<V1Node> Nodes(IKubernetes client) => new()
     {
-        List = async (_, labels, fields, ct) =>
+        List = async (_, labels, fields, limit, next, ct) =>
         {
-            var list = await client.CoreV1.ListNodeAsync(fieldSelector: fields, labelSelector: labels, cancellationToken: ct);
-            return (list.Items, list.Metadata?.ResourceVersion);
+            var list = await client.CoreV1.ListNodeAsync(continueParameter: next, fieldSelector: fields, labelSelector: labels, limit: limit, cancellationToken: ct);
+            return (list.Items, list.Metadata?.ResourceVersion, list.Metadata?.ContinueProperty);
         },
         Watch = (_, labels, fields, version, timeout, onError, ct) =>
             client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, fieldSelector: fields, labelSelector: labels, resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
@@ -37,12 +37,12 @@ internal static class KubernetesResourceApis
 
     public static KubernetesResourceApi<V1Service> Services(IKubernetes client) => new()
     {
-        List = async (ns, labels, fields, ct) =>
+        List = async (ns, labels, fields, limit, next, ct) =>
         {
             var list = ns is null
-                ? await client.CoreV1.ListServiceForAllNamespacesAsync(fieldSelector: fields, labelSelector: labels, cancellationToken: ct)
-                : await client.CoreV1.ListNamespacedServiceAsync(ns, fieldSelector: fields, labelSelector: labels, cancellationToken: ct);
-            return (list.Items, list.Metadata?.ResourceVersion);
+                ? await client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: next, fieldSelector: fields, labelSelector: labels, limit: limit, cancellationToken: ct)
+                : await client.CoreV1.ListNamespacedServiceAsync(ns, continueParameter: next, fieldSelector: fields, labelSelector: labels, limit: limit, cancellationToken: ct);
+            return (list.Items, list.Metadata?.ResourceVersion, list.Metadata?.ContinueProperty);
         },
         Watch = (ns, labels, fields, version, timeout, onError, ct) => ns is null
             ? client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: fields, labelSelector: labels, resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)
@@ -53,12 +53,12 @@ internal static class KubernetesResourceApis
 
     public static KubernetesResourceApi<V1EndpointSlice> EndpointSlices(IKubernetes client) => new()
     {
-        List = async (ns, labels, fields, ct) =>
+        List = async (ns, labels, fields, limit, next, ct) =>
         {
             var list = ns is null
-                ? await client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(fieldSelector: fields, labelSelector: labels, cancellationToken: ct)
-                : await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(ns, fieldSelector: fields, labelSelector: labels, cancellationToken: ct);
-            return (list.Items, list.Metadata?.ResourceVersion);
+                ? await client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(continueParameter: next, fieldSelector: fields, labelSelector: labels, limit: limit, cancellationToken: ct)
+                : await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(ns, continueParameter: next, fieldSelector: fields, labelSelector: labels, limit: limit, cancellationToken: ct);
+            return (list.Items, list.Metadata?.ResourceVersion, list.Metadata?.ContinueProperty);
         },
         Watch = (ns, labels, fields, version, timeout, onError, ct) => ns is null
             ? client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: fields, labelSelector: labels, resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)
