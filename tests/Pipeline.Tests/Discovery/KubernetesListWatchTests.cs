@@ -175,6 +175,29 @@ public sealed class KubernetesListWatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_watch_left_hanging_past_its_timeout_is_abandoned_and_resumed()
+    {
+        _api.Put(Pod("shop", "web-1", "10.1.0.1", ports: 8080));
+        _api.StallNewWatches = true;
+        await using var run = DiscoveryRun.Start(_api, o =>
+        {
+            o.WatchTimeoutSeconds = 1;
+            o.WatchStallGrace = TimeSpan.FromMilliseconds(200);
+        });
+        await run.Until(s => s.Groups.Count == 1, "the listed pod");
+        await Eventually.Until(() => Task.FromResult(_api.OpenWatches), n => n == 1, "the hanging watch");
+        var added = _api.Put(Pod("shop", "web-2", "10.1.0.2", ports: 8080));
+        _api.StallNewWatches = false;
+
+        var last = await run.Until(s => s.Groups.Count == 2, "the pod, through the next watch");
+        Assert.Equal(["10.1.0.1:8080", "10.1.0.2:8080"], DiscoveryRun.Addresses(last));
+        Assert.Equal(1, run.Discovery.Counters.Stalls);
+        Assert.Equal(["1001", "1001"], _api.Watches("pods").Take(2).Select(w => w.ResourceVersion));
+        Assert.Single(_api.Lists("pods"));
+        Assert.Equal(1002, added);
+    }
+
+    [Fact]
     public async Task The_per_node_pod_watch_asks_the_api_server_for_one_nodes_pods()
     {
         _api.Put(Pod("shop", "web-1", "10.1.0.1", node: "node-1", ports: 8080));

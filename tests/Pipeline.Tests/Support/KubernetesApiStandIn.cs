@@ -100,6 +100,12 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
 
     public IReadOnlyList<KubernetesApiStandInRequest> Watches(string resource) => [.. Requests.Where(r => r.IsWatch && r.Resource == resource)];
 
+    /// <summary>
+    /// While set, new watches are accepted and then never answered (no event, no end, whatever their
+    /// timeoutSeconds), as over a connection that died without a reset.
+    /// </summary>
+    public bool StallNewWatches { get; set; }
+
     /// <summary>How many watches are open now.</summary>
     public int OpenWatches
     {
@@ -494,7 +500,8 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
             _watches.Add(watch);
         }
 
-        var timeout = int.TryParse(query["timeoutSeconds"], out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan;
+        var stalled = StallNewWatches;
+        var timeout = !stalled && int.TryParse(query["timeoutSeconds"], out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan;
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token, watch.Abort.Token);
         ending.CancelAfter(timeout);
         try
@@ -503,6 +510,11 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
             context.Response.ContentType = "application/json";
             await context.Response.StartAsync(ending.Token);
             await context.Response.Body.FlushAsync(ending.Token);
+            if (stalled)
+            {
+                await Task.Delay(Timeout.Infinite, ending.Token);
+            }
+
             await foreach (var line in watch.Lines.Reader.ReadAllAsync(ending.Token))
             {
                 await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), ending.Token);

@@ -67,7 +67,7 @@ public sealed class KubernetesDiscovery : IDisposable
 
     /// <summary>What the watches did so far, summed over namespaces.</summary>
     public KubernetesDiscoveryCounters Counters => _counters.Select(c => c()).Aggregate(default(KubernetesDiscoveryCounters), (a, b) => new(
-        a.Lists + b.Lists, a.Watches + b.Watches, a.Events + b.Events, a.Bookmarks + b.Bookmarks, a.Expired + b.Expired, a.Failures + b.Failures));
+        a.Lists + b.Lists, a.Watches + b.Watches, a.Events + b.Events, a.Bookmarks + b.Bookmarks, a.Expired + b.Expired, a.Failures + b.Failures, a.Stalls + b.Stalls));
 
     /// <summary>Lists and watches until cancelled; failures are retried inside, so it ends only on cancellation.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>

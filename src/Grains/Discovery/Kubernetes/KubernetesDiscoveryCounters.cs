@@ -7,4 +7,5 @@ namespace Pipeline.Grains.Discovery.Kubernetes;
 /// <param name="Bookmarks">BOOKMARK events received.</param>
 /// <param name="Expired">410 Gone answers that forced a relist.</param>
 /// <param name="Failures">Lists or watches that failed and were retried after a pause.</param>
-public readonly record struct KubernetesDiscoveryCounters(long Lists, long Watches, long Events, long Bookmarks, long Expired, long Failures);
+/// <param name="Stalls">Watches abandoned because they stayed silent well past their timeout.</param>
+public readonly record struct KubernetesDiscoveryCounters(long Lists, long Watches, long Events, long Bookmarks, long Expired, long Failures, long Stalls);

@@ -12,4 +12,7 @@ internal static partial class KubernetesDiscoveryLog
 
     [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Kubernetes {Role} list/watch in {Namespace} failed; retrying from resourceVersion '{ResourceVersion}'")]
     public static partial void LogWarningWatchFailed(ILogger logger, Exception exception, KubernetesRole role, string @namespace, string resourceVersion);
+
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Information, Message = "Kubernetes {Role} watch in {Namespace} stayed silent past its timeout; resuming from resourceVersion {ResourceVersion}")]
+    public static partial void LogInformationStalled(ILogger logger, KubernetesRole role, string @namespace, string resourceVersion);
 }

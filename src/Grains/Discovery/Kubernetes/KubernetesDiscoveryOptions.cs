@@ -16,6 +16,9 @@ public sealed class KubernetesDiscoveryOptions
     /// <summary>Default server-side lifetime of one watch request; the watch is then resumed from the last resourceVersion.</summary>
     public const int DefaultWatchTimeoutSeconds = 300;
 
+    /// <summary>Default time past <see cref="WatchTimeoutSeconds"/> after which a silent watch is taken for a dead connection.</summary>
+    public static readonly TimeSpan DefaultWatchStallGrace = TimeSpan.FromSeconds(30);
+
     /// <summary>Default number of objects asked per list page (<c>limit</c>), as client-go's pager.</summary>
     public const int DefaultListPageSize = 500;
 
@@ -43,6 +46,8 @@ public sealed class KubernetesDiscoveryOptions
     public TimeSpan MaxRetryDelay { get; set; } = DefaultMaxRetryDelay;
 
     public int WatchTimeoutSeconds { get; set; } = DefaultWatchTimeoutSeconds;
+
+    public TimeSpan WatchStallGrace { get; set; } = DefaultWatchStallGrace;
 
     /// <summary>Objects per list page; a large cluster is listed in pages rather than in one huge answer.</summary>
     public int ListPageSize { get; set; } = DefaultListPageSize;

@@ -38,6 +38,11 @@ public sealed class KubernetesDiscoveryOptionsValidator : IValidateOptions<Kuber
             failures.Add($"watch_timeout_seconds: {options.WatchTimeoutSeconds} must be positive");
         }
 
+        if (options.WatchStallGrace <= TimeSpan.Zero)
+        {
+            failures.Add($"watch stall grace: {options.WatchStallGrace} must be positive");
+        }
+
         if (options.ListPageSize <= 0)
         {
             failures.Add($"list_page_size: {options.ListPageSize} must be positive");

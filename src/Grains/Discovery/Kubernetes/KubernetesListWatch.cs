@@ -29,6 +29,7 @@ internal sealed class KubernetesListWatch<T>
     private long _bookmarks;
     private long _expired;
     private long _failures;
+    private long _stalls;
 
     public KubernetesListWatch(KubernetesResourceApi<T> api, KubernetesDiscoveryOptions options, string? ns, KubernetesTargetSet targets, int scope, ILogger logger, TimeProvider time)
     {
@@ -50,7 +51,8 @@ internal sealed class KubernetesListWatch<T>
         Interlocked.Read(ref _events),
         Interlocked.Read(ref _bookmarks),
         Interlocked.Read(ref _expired),
-        Interlocked.Read(ref _failures));
+        Interlocked.Read(ref _failures),
+        Interlocked.Read(ref _stalls));
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -98,8 +100,12 @@ internal sealed class KubernetesListWatch<T>
                     }
                 }
 
+                // The server ends a watch after timeoutSeconds; one still open well past that sits on a dead
+                // connection (no RST ever came), so it is abandoned and resumed like an ended one.
                 Interlocked.Increment(ref _watches);
-                await foreach (var (type, item) in _api.Watch(_namespace, _options.LabelSelector, _options.FieldSelector, ResourceVersion, _options.WatchTimeoutSeconds, OnError, cancellationToken))
+                using var stalled = new CancellationTokenSource(TimeSpan.FromSeconds(_options.WatchTimeoutSeconds) + _options.WatchStallGrace, _time);
+                using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stalled.Token);
+                await foreach (var (type, item) in _api.Watch(_namespace, _options.LabelSelector, _options.FieldSelector, ResourceVersion, _options.WatchTimeoutSeconds, OnError, watching.Token))
                 {
                     events++;
                     delay = _options.MinRetryDelay;
@@ -126,6 +132,11 @@ internal sealed class KubernetesListWatch<T>
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (OperationCanceledException) when (ResourceVersion is not null)
+            {
+                Interlocked.Increment(ref _stalls);
+                KubernetesDiscoveryLog.LogInformationStalled(_logger, _options.Role, where, ResourceVersion);
             }
             catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Gone)
             {
