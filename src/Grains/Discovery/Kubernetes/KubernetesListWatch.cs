@@ -61,6 +61,7 @@ internal sealed class KubernetesListWatch<T>
         while (!cancellationToken.IsCancellationRequested)
         {
             var failed = false;
+            CancellationTokenSource? stalled = null;
             try
             {
                 if (ResourceVersion is null)
@@ -103,7 +104,7 @@ internal sealed class KubernetesListWatch<T>
                 // The server ends a watch after timeoutSeconds; one still open well past that sits on a dead
                 // connection (no RST ever came), so it is abandoned and resumed like an ended one.
                 Interlocked.Increment(ref _watches);
-                using var stalled = new CancellationTokenSource(TimeSpan.FromSeconds(_options.WatchTimeoutSeconds) + _options.WatchStallGrace, _time);
+                stalled = new CancellationTokenSource(TimeSpan.FromSeconds(_options.WatchTimeoutSeconds) + _options.WatchStallGrace, _time);
                 using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stalled.Token);
                 await foreach (var (type, item) in _api.Watch(_namespace, _options.LabelSelector, _options.FieldSelector, ResourceVersion, _options.WatchTimeoutSeconds, OnError, watching.Token))
                 {
@@ -133,10 +134,10 @@ internal sealed class KubernetesListWatch<T>
             {
                 return;
             }
-            catch (OperationCanceledException) when (ResourceVersion is not null)
+            catch (OperationCanceledException) when (stalled?.IsCancellationRequested == true)
             {
                 Interlocked.Increment(ref _stalls);
-                KubernetesDiscoveryLog.LogInformationStalled(_logger, _options.Role, where, ResourceVersion);
+                KubernetesDiscoveryLog.LogInformationStalled(_logger, _options.Role, where, ResourceVersion ?? "");
             }
             catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Gone)
             {
@@ -148,6 +149,10 @@ internal sealed class KubernetesListWatch<T>
             {
                 KubernetesDiscoveryLog.LogWarningWatchFailed(_logger, e, _options.Role, where, ResourceVersion ?? "");
                 failed = true;
+            }
+            finally
+            {
+                stalled?.Dispose();
             }
 
             if (failed)
