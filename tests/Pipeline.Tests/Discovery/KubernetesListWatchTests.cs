@@ -64,6 +64,34 @@ public sealed class KubernetesListWatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Many_changes_across_repeatedly_dropped_watches_end_in_the_api_servers_state_without_a_relist()
+    {
+        await using var run = DiscoveryRun.Start(_api);
+        await run.Until(s => s.Groups.Count == 0, "the empty list");
+        var expected = new SortedSet<string>(StringComparer.Ordinal);
+        for (var i = 1; i <= 120; i++)
+        {
+            _api.Put(Pod("shop", $"web-{i}", $"10.1.{i / 100}.{i % 100}", ports: 8080));
+            expected.Add($"10.1.{i / 100}.{i % 100}:8080");
+            if (i % 3 == 0)
+            {
+                _api.Delete(KubernetesApiStandInResource.Pods, "shop", $"web-{i - 1}");
+                expected.Remove($"10.1.{(i - 1) / 100}.{(i - 1) % 100}:8080");
+            }
+
+            if (i % 25 == 0)
+            {
+                _api.CloseWatches(drop: i % 50 == 0);
+            }
+        }
+
+        var last = await run.Until(s => DiscoveryRun.Addresses(s).SequenceEqual(expected), "the API server's final state");
+        Assert.Equal(80, last!.Groups.Count);
+        Assert.Single(_api.Lists("pods"));
+        Assert.Equal(0, run.Discovery.Counters.Expired);
+    }
+
+    [Fact]
     public async Task Changes_missed_while_the_watch_was_down_are_replayed_from_history()
     {
         _api.Put(Pod("shop", "web-1", "10.1.0.1", ports: 8080));
