@@ -275,6 +275,17 @@ public sealed class KubernetesMetaLabelTests : IAsyncLifetime
         Assert.All(_api.Requests, r => Assert.StartsWith("/apis/discovery.k8s.io/v1/endpointslices", r.Path, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void An_ipv6_pod_address_is_bracketed_before_its_port()
+    {
+        var pod = KubernetesObjects.Pod("shop", "web-1", "fd00:10:244::7", ports: 8080);
+        pod.Spec.Containers.Add(new V1Container { Name = "sidecar", Image = "envoy:1.31" });
+
+        var group = PodTargetGroupBuilder.Build(pod);
+
+        Assert.Equal(["[fd00:10:244::7]:8080", "fd00:10:244::7"], group.Targets.Select(t => t["__address__"]));
+    }
+
     [Theory]
     [InlineData("app.kubernetes.io/name", "app_kubernetes_io_name")]
     [InlineData("example.com/team-owner", "example_com_team_owner")]
