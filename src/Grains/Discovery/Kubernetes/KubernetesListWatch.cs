@@ -1,0 +1,200 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Pipeline.Grains.Discovery.Kubernetes;
+
+/// <summary>
+/// Lists one resource kind (in one namespace, or all) and then watches it from the list's
+/// resourceVersion, keeping <see cref="KubernetesTargetSet"/> up to date; objects are never fetched
+/// one by one. A watch that ends or fails is resumed from the last resourceVersion seen (events and
+/// bookmarks move it), so no relist is needed; only a 410 Gone (history compacted past it) forces a
+/// new list. Failures back off exponentially between <c>MinRetryDelay</c> and <c>MaxRetryDelay</c>.
+/// </summary>
+internal sealed class KubernetesListWatch<T>
+    where T : IKubernetesObject<V1ObjectMeta>
+{
+    private readonly KubernetesResourceApi<T> _api;
+    private readonly KubernetesDiscoveryOptions _options;
+    private readonly string? _namespace;
+    private readonly KubernetesTargetSet _targets;
+    private readonly int _scope;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private long _lists;
+    private long _watches;
+    private long _events;
+    private long _bookmarks;
+    private long _expired;
+    private long _failures;
+    private long _stalls;
+
+    public KubernetesListWatch(KubernetesResourceApi<T> api, KubernetesDiscoveryOptions options, string? ns, KubernetesTargetSet targets, int scope, ILogger logger, TimeProvider time)
+    {
+        _api = api;
+        _options = options;
+        _namespace = ns;
+        _targets = targets;
+        _scope = scope;
+        _logger = logger;
+        _time = time;
+    }
+
+    /// <summary>The resourceVersion the next watch starts from; null until listed (or after a 410).</summary>
+    public string? ResourceVersion { get; private set; }
+
+    public KubernetesDiscoveryCounters Counters => new(
+        Interlocked.Read(ref _lists),
+        Interlocked.Read(ref _watches),
+        Interlocked.Read(ref _events),
+        Interlocked.Read(ref _bookmarks),
+        Interlocked.Read(ref _expired),
+        Interlocked.Read(ref _failures),
+        Interlocked.Read(ref _stalls));
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var delay = _options.MinRetryDelay;
+        var where = _namespace ?? "(all namespaces)";
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var failed = false;
+            CancellationTokenSource? stalled = null;
+            try
+            {
+                if (ResourceVersion is null)
+                {
+                    // Paged as client-go's pager does; an expired continue token answers 410 and the list starts over.
+                    var items = new List<T>();
+                    string? version = null;
+                    string? next = null;
+                    do
+                    {
+                        var page = await _api.List(_namespace, _options.LabelSelector, _options.FieldSelector, _options.ListPageSize, next, cancellationToken);
+                        items.AddRange(page.Items);
+                        version = page.ResourceVersion;
+                        next = page.Continue;
+                    }
+                    while (!string.IsNullOrEmpty(next));
+
+                    Interlocked.Increment(ref _lists);
+                    _targets.Replace(_scope, items.Select(_api.Build));
+                    ResourceVersion = version ?? "";
+                    KubernetesDiscoveryLog.LogDebugListed(_logger, _options.Role, where, items.Count, ResourceVersion);
+                    delay = _options.MinRetryDelay;
+                }
+
+                var gone = false;
+                var events = 0;
+                Exception? error = null;
+                void OnError(Exception e)
+                {
+                    if (e is KubernetesException { Status.Code: (int)HttpStatusCode.Gone })
+                    {
+                        gone = true;
+                    }
+                    else
+                    {
+                        error = e;
+                    }
+                }
+
+                // The server ends a watch after timeoutSeconds; one still open well past that sits on a dead
+                // connection (no RST ever came), so it is abandoned and resumed like an ended one.
+                Interlocked.Increment(ref _watches);
+                stalled = new CancellationTokenSource(TimeSpan.FromSeconds(_options.WatchTimeoutSeconds) + _options.WatchStallGrace, _time);
+                using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stalled.Token);
+                await foreach (var (type, item) in _api.Watch(_namespace, _options.LabelSelector, _options.FieldSelector, ResourceVersion, _options.WatchTimeoutSeconds, OnError, watching.Token))
+                {
+                    events++;
+                    delay = _options.MinRetryDelay;
+                    Apply(type, item);
+                }
+
+                if (gone)
+                {
+                    Interlocked.Increment(ref _expired);
+                    KubernetesDiscoveryLog.LogInformationGone(_logger, _options.Role, where, ResourceVersion);
+                    ResourceVersion = null;
+                }
+                else if (error is not null)
+                {
+                    KubernetesDiscoveryLog.LogWarningWatchFailed(_logger, error, _options.Role, where, ResourceVersion ?? "");
+                    failed = true;
+                }
+                else if (events == 0)
+                {
+                    // A watch closed before saying anything: pause before the next one rather than spin.
+                    failed = true;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (OperationCanceledException) when (stalled?.IsCancellationRequested == true)
+            {
+                Interlocked.Increment(ref _stalls);
+                KubernetesDiscoveryLog.LogInformationStalled(_logger, _options.Role, where, ResourceVersion ?? "");
+            }
+            catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Gone)
+            {
+                Interlocked.Increment(ref _expired);
+                KubernetesDiscoveryLog.LogInformationGone(_logger, _options.Role, where, ResourceVersion ?? "");
+                ResourceVersion = null;
+            }
+            catch (Exception e)
+            {
+                KubernetesDiscoveryLog.LogWarningWatchFailed(_logger, e, _options.Role, where, ResourceVersion ?? "");
+                failed = true;
+            }
+            finally
+            {
+                stalled?.Dispose();
+            }
+
+            if (failed)
+            {
+                Interlocked.Increment(ref _failures);
+                try
+                {
+                    await Task.Delay(delay, _time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+            }
+        }
+    }
+
+    private void Apply(WatchEventType type, T item)
+    {
+        switch (type)
+        {
+            case WatchEventType.Added:
+            case WatchEventType.Modified:
+                Interlocked.Increment(ref _events);
+                _targets.Upsert(_scope, _api.Build(item));
+                break;
+            case WatchEventType.Deleted:
+                Interlocked.Increment(ref _events);
+                _targets.Remove(_scope, _api.SourceOf(item));
+                break;
+            case WatchEventType.Bookmark:
+                Interlocked.Increment(ref _bookmarks);
+                break;
+            default:
+                break;
+        }
+
+        if (item.Metadata?.ResourceVersion is { Length: > 0 } version)
+        {
+            ResourceVersion = version;
+        }
+    }
+}
