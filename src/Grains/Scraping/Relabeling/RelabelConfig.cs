@@ -2,7 +2,7 @@ namespace Pipeline.Grains.Scraping.Relabeling;
 
 /// <summary>
 /// One entry of <c>relabel_configs</c>, <c>metric_relabel_configs</c> or <c>write_relabel_configs</c> as
-/// written, with Prometheus's defaults. <see cref="Validate"/> applies Prometheus's rules;
+/// written, with Prometheus's defaults. <see cref="Validate(LabelNameValidation)"/> applies Prometheus's rules;
 /// <see cref="RelabelRule"/> is the compiled form.
 /// </summary>
 public sealed record RelabelConfig
@@ -30,8 +30,12 @@ public sealed record RelabelConfig
     /// The first rule this config breaks, with Prometheus's wording, or null when it is valid (the regex
     /// is checked by <see cref="RelabelRegex.TryCreate"/>, not here).
     /// </summary>
-    public string? Validate(LabelNameValidation validation = LabelNameValidation.Utf8)
+    public string? Validate(LabelNameValidation validation = LabelNameValidation.Utf8) => Validate(validation, out _);
+
+    /// <summary>As <see cref="Validate(LabelNameValidation)"/>; <paramref name="key"/> names the field at fault, or is null for the entry as a whole.</summary>
+    public string? Validate(LabelNameValidation validation, out string? key)
     {
+        key = null;
         var action = ActionName(Action);
         if (Action == RelabelAction.HashMod && Modulus == 0)
         {
@@ -48,23 +52,27 @@ public sealed record RelabelConfig
         if (Action == RelabelAction.Replace &&
             !(templated ? LabelNames.IsValidWithReferences(TargetLabel, validation) : LabelNames.IsValid(TargetLabel, validation)))
         {
+            key = "target_label";
             return $"'{TargetLabel}' is invalid 'target_label' for {action} action";
         }
 
         if (Action is RelabelAction.Lowercase or RelabelAction.Uppercase or RelabelAction.KeepEqual or RelabelAction.DropEqual or RelabelAction.HashMod &&
             !LabelNames.IsValid(TargetLabel, validation))
         {
+            key = "target_label";
             return $"'{TargetLabel}' is invalid 'target_label' for {action} action";
         }
 
         if (Action is RelabelAction.Lowercase or RelabelAction.Uppercase or RelabelAction.KeepEqual or RelabelAction.DropEqual &&
             Replacement != DefaultReplacement)
         {
+            key = "replacement";
             return $"'replacement' can not be set for {action} action";
         }
 
         if (Action == RelabelAction.LabelMap && !LabelNames.IsValidWithReferences(Replacement, validation))
         {
+            key = "replacement";
             return $"'{Replacement}' is invalid 'replacement' for {action} action";
         }
 
@@ -86,6 +94,7 @@ public sealed record RelabelConfig
             {
                 if (!LabelNames.IsValid(name, validation))
                 {
+                    key = "source_labels";
                     return $"'{name}' is not a valid label name in 'source_labels'";
                 }
             }
