@@ -79,12 +79,15 @@ public sealed record RelabelConfig
         if (Action is RelabelAction.KeepEqual or RelabelAction.DropEqual &&
             (Regex is not null || Modulus != 0 || Separator != DefaultSeparator || Replacement != DefaultReplacement))
         {
+            key = Regex is not null ? "regex" : Modulus != 0 ? "modulus" : Separator != DefaultSeparator ? "separator" : "replacement";
             return $"{action} action requires only 'source_labels' and 'target_label', and no other fields";
         }
 
         if (Action is RelabelAction.LabelDrop or RelabelAction.LabelKeep &&
             (SourceLabels is not null || TargetLabel.Length != 0 || Modulus != 0 || Separator != DefaultSeparator || Replacement != DefaultReplacement))
         {
+            key = SourceLabels is not null ? "source_labels" : TargetLabel.Length != 0 ? "target_label" : Modulus != 0 ? "modulus" :
+                Separator != DefaultSeparator ? "separator" : "replacement";
             return $"{action} action requires only 'regex', and no other fields";
         }
 
