@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Text.RegularExpressions;
 
 namespace Pipeline.Grains.Scraping.Relabeling;
@@ -17,6 +18,8 @@ public sealed class RelabelRegex
     private readonly Regex? _regex;
     private readonly string[] _groupNames;
     private readonly Kind _kind;
+    private readonly FrozenSet<string>? _literals;
+    private readonly string[] _prefixes = [];
 
     private enum Kind
     {
@@ -30,6 +33,13 @@ public sealed class RelabelRegex
 
         /// <summary>No metacharacter: matches exactly the pattern.</summary>
         Literal,
+
+        /// <summary>
+        /// Alternatives that are each a literal (<c>a|b</c>) or a literal then <c>.*</c> (<c>go_.*</c>): the usual
+        /// drop-by-name and labeldrop lists, answered by a set lookup and prefix tests. Same meaning, since
+        /// <c>.</c> matches every character here.
+        /// </summary>
+        Alternatives,
     }
 
     private RelabelRegex(string pattern, Regex? regex, string[] groupNames, Kind kind)
@@ -38,6 +48,40 @@ public sealed class RelabelRegex
         _regex = regex;
         _groupNames = groupNames;
         _kind = kind;
+        if (kind == Kind.Alternatives)
+        {
+            var literals = new List<string>();
+            var prefixes = new List<string>();
+            foreach (var alternative in pattern.Split('|'))
+            {
+                if (alternative.EndsWith(".*", StringComparison.Ordinal))
+                {
+                    prefixes.Add(alternative[..^2]);
+                }
+                else
+                {
+                    literals.Add(alternative);
+                }
+            }
+
+            _literals = literals.ToFrozenSet(StringComparer.Ordinal);
+            _prefixes = [.. prefixes];
+        }
+    }
+
+    // "a|b_.*|c": every alternative a literal, optionally followed by ".*".
+    private static bool IsAlternatives(string pattern)
+    {
+        foreach (var alternative in pattern.Split('|'))
+        {
+            var literal = alternative.EndsWith(".*", StringComparison.Ordinal) ? alternative.AsSpan(0, alternative.Length - 2) : alternative;
+            if (literal.IndexOfAny(Metacharacters) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The regex matching any value and capturing it as <c>$1</c>.</summary>
@@ -70,10 +114,11 @@ public sealed class RelabelRegex
             DefaultPattern => Kind.CaptureAll,
             ".*" => Kind.MatchAll,
             _ when pattern.AsSpan().IndexOfAny(Metacharacters) < 0 => Kind.Literal,
+            _ when IsAlternatives(pattern) => Kind.Alternatives,
             _ => Kind.Regex,
         };
         Regex? compiled = null;
-        if (kind != Kind.CaptureAll && kind != Kind.MatchAll)
+        if (kind == Kind.Regex)
         {
             try
             {
@@ -95,8 +140,27 @@ public sealed class RelabelRegex
     {
         Kind.CaptureAll or Kind.MatchAll => true,
         Kind.Literal => input.SequenceEqual(Pattern),
+        Kind.Alternatives => MatchesAlternative(input),
         _ => _regex!.IsMatch(input),
     };
+
+    private bool MatchesAlternative(ReadOnlySpan<char> input)
+    {
+        if (_literals!.GetAlternateLookup<ReadOnlySpan<char>>().Contains(input))
+        {
+            return true;
+        }
+
+        foreach (var prefix in _prefixes)
+        {
+            if (input.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Matches the whole of <paramref name="input"/>; false when it does not match. <paramref name="match"/>
@@ -112,6 +176,9 @@ public sealed class RelabelRegex
             case Kind.Literal:
                 match = null;
                 return string.Equals(input, Pattern, StringComparison.Ordinal);
+            case Kind.Alternatives:
+                match = null;
+                return MatchesAlternative(input);
             default:
                 match = _regex!.Match(input);
                 return match.Success;
@@ -130,7 +197,7 @@ public sealed class RelabelRegex
 
         if (match is null)
         {
-            // Literal and .* have group 0 only; (.*) has group 1 too; both are the whole input.
+            // Literals, alternatives and .* have group 0 only; (.*) has group 1 too; both are the whole input.
             length = input.Length;
             return true;
         }
