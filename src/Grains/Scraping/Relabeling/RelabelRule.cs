@@ -62,8 +62,18 @@ public sealed class RelabelRule
         return true;
     }
 
-    private static RelabelRegex Compile(RelabelConfig config, LabelNameValidation validation) =>
-        TryCreate(config, validation, out var rule, out var error) ? rule.Regex : throw new ArgumentException(error, nameof(config));
+    private static RelabelRegex Compile(RelabelConfig config, LabelNameValidation validation)
+    {
+        var error = config.Validate(validation);
+        if (error is not null)
+        {
+            throw new ArgumentException(error, nameof(config));
+        }
+
+        return RelabelRegex.TryCreate(config.Regex ?? RelabelRegex.DefaultPattern, out var regex, out var regexError)
+            ? regex
+            : throw new ArgumentException($"invalid regex '{config.Regex}': {regexError}", nameof(config));
+    }
 
     /// <summary>Applies the rule to <paramref name="labels"/>; false means the target or series is dropped.</summary>
     public bool Apply(LabelSetBuilder labels)

@@ -247,4 +247,29 @@ public sealed class RelabelConfigReaderTests
         Assert.Throws<ArgumentException>(() => new RelabelRule(new RelabelConfig { Action = RelabelAction.HashMod, TargetLabel = "x" }));
         Assert.Throws<ArgumentException>(() => new RelabelRule(new RelabelConfig { Action = RelabelAction.Keep, Regex = "(" }));
     }
+
+    [Fact]
+    public void Nested_lists_name_their_full_path_in_errors()
+    {
+        var stream = new YamlDotNet.RepresentationModel.YamlStream();
+        stream.Load(new StringReader("""
+            scrape_configs:
+              - job_name: pods
+                metric_relabel_configs:
+                  - source_labels: [__name__]
+                    regex: go_.*
+                    action: drop
+                  - action: labelmap
+                    regex: '(?<=x)'
+            """));
+        var errors = new List<string>();
+        var root = new Pipeline.Grains.Configuration.ConfigNode((YamlDotNet.RepresentationModel.YamlMappingNode)stream.Documents[0].RootNode, "", errors);
+        var job = Assert.Single(root.Sections("scrape_configs"));
+        job.String("job_name");
+
+        var rules = RelabelConfigReader.Read(job, "metric_relabel_configs");
+
+        Assert.Single(rules);
+        AssertError(errors, "scrape_configs[0].metric_relabel_configs[1].regex (line 8): invalid regex '(?<=x)'", "lookaround");
+    }
 }
