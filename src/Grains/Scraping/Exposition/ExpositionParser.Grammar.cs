@@ -34,6 +34,11 @@ public sealed partial class ExpositionParser
     private byte[] _values = new byte[1024];
     private int _valuesLength;
 
+    // The previous sample's metric name and label names by position: consecutive series of a
+    // family repeat them, and comparing ASCII is cheaper than a cache lookup.
+    private string _recentName = "";
+    private string[] _recentLabelNames = new string[16];
+
     private void ParseLine(ReadOnlySpan<byte> line)
     {
         _line++;
@@ -329,7 +334,13 @@ public sealed partial class ExpositionParser
             Fail(ExpositionErrorKind.SampleLimit, $"sample_limit exceeded: the body has more than {_limits.SampleLimit} samples");
         }
 
-        var name = _names.Get(nameUtf8);
+        var name = _recentName;
+        if (!Ascii.Equals(nameUtf8, name))
+        {
+            name = _names.Get(nameUtf8);
+            _recentName = name;
+        }
+
         var familyName = name;
         var type = MetricType.Unknown;
         string? help = null;
@@ -488,7 +499,7 @@ public sealed partial class ExpositionParser
                     $"label_value_length_limit exceeded (metric: {Encoding.ASCII.GetString(metric)}, label name: {Encoding.ASCII.GetString(labelName)}, length: {valueLength}, limit: {_limits.LabelValueLengthLimit})");
             }
 
-            AddLabel(_names.Get(labelName), valueStart, valueLength, first, metric);
+            AddLabel(InternLabelName(labelName, _labelCount - first, exemplar), valueStart, valueLength, first, metric);
             if (!_openMetrics)
             {
                 pos = SkipSpaces(line, pos);
@@ -532,6 +543,29 @@ public sealed partial class ExpositionParser
         }
 
         return pos;
+    }
+
+    private string InternLabelName(ReadOnlySpan<byte> labelName, int index, bool exemplar)
+    {
+        if (exemplar)
+        {
+            return _names.Get(labelName);
+        }
+
+        if (index >= _recentLabelNames.Length)
+        {
+            Array.Resize(ref _recentLabelNames, index * 2);
+        }
+
+        var recent = _recentLabelNames[index];
+        if (recent is not null && Ascii.Equals(labelName, recent))
+        {
+            return recent;
+        }
+
+        recent = _names.Get(labelName);
+        _recentLabelNames[index] = recent;
+        return recent;
     }
 
     private void AddLabel(string name, int valueStart, int valueLength, int first, ReadOnlySpan<byte> metric)
