@@ -297,4 +297,13 @@ public sealed class PrometheusTextParsingTests
         Assert.Same(first.Samples[0].Name, second.Samples[0].Name);
         Assert.Same(first.Samples[0].Labels[0].Key, second.Samples[0].Labels[0].Key);
     }
+
+    [Fact]
+    public void Label_names_in_changing_order_and_number_stay_right()
+    {
+        var (_, samples) = ExpositionHarness.Text("a{x=\"1\",y=\"2\"} 1\na{y=\"3\",x=\"4\"} 2\na{x=\"5\"} 3\nb{x=\"6\",y=\"7\",z=\"8\"} 4\na 5\n");
+
+        Assert.Equal(["x=1,y=2", "y=3,x=4", "x=5", "x=6,y=7,z=8", ""], samples.Select(s => s.LabelText));
+        Assert.Equal(["a", "a", "a", "b", "a"], samples.Select(s => s.Name));
+    }
 }
