@@ -7,6 +7,8 @@ namespace Pipeline.Grains.Scraping.Relabeling;
 /// <summary>
 /// A relabeling regular expression: written in Go's RE2 syntax, anchored at both ends as Prometheus
 /// anchors it (<c>^(?s:regex)$</c>, so <c>.</c> also matches a newline), groups numbered left to right.
+/// It runs on .NET's non-backtracking engine, in time linear in the input as RE2 does, so a pattern such
+/// as <c>(a+)+b</c> cannot stall relabeling; literal and prefix alternatives skip the engine.
 /// </summary>
 public sealed class RelabelRegex
 {
@@ -122,7 +124,7 @@ public sealed class RelabelRegex
         {
             try
             {
-                compiled = new Regex(@"\A(?s:" + translated + @")\z", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+                compiled = new Regex(@"\A(?s:" + translated + @")\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
             }
             catch (ArgumentException e)
             {

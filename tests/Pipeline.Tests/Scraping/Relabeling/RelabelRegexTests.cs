@@ -70,6 +70,29 @@ public sealed class RelabelRegexTests
         Assert.False(result.Contains("out"));
     }
 
+    [Theory]
+    [InlineData("(a|ab)(c|bcd)(d*)", "abcd", "a|bcd|")] // leftmost-first as Go (not POSIX leftmost-longest: ab|cd|)
+    [InlineData("(.*?)([0-9]*)", "ab12", "ab|12|")] // lazy, then greedy up to the anchored end
+    [InlineData("(.*)([0-9]+)", "ab12", "ab1|2|")]
+    [InlineData("([^:]+)(?::[0-9]+)?;([0-9]+)", "10.0.0.1:8080;9102", "10.0.0.1|9102|")]
+    public void Groups_capture_what_go_captures(string pattern, string value, string expected)
+    {
+        var rule = new RelabelRule(new RelabelConfig { SourceLabels = ["v"], Regex = pattern, TargetLabel = "out", Replacement = "$1|$2|$3" });
+
+        Assert.True(Relabeler.Process(LabelSet.Of("v", value), [rule], out var result));
+        Assert.Equal(expected, result.Get("out"));
+    }
+
+    [Fact]
+    public void A_pattern_that_backtracks_exponentially_elsewhere_answers_here()
+    {
+        // RE2 runs in linear time; so does this engine (no backtracking), so (a+)+b cannot hang a scrape.
+        var value = new string('a', 40) + "!";
+
+        Assert.False(RelabelRegex.Create("(a+)+b").IsMatch(value));
+        Assert.True(RelabelRegex.Create("(a+)+!").IsMatch(value));
+    }
+
     [Fact]
     public void Groups_are_counted_left_to_right_named_or_not()
     {
