@@ -248,7 +248,7 @@ public sealed class ElasticsearchLogOutputTests : IAsyncLifetime
     {
         using var output = Output(Options(_es, o => o.RequestTimeout = TimeSpan.FromMilliseconds(300)));
         await output.WriteAsync(Records(1, file: "warmup"), CancellationToken.None);
-        _es.DelayResponses(TimeSpan.FromSeconds(30), times: 1, pathPrefix: "/_bulk");
+        _es.HoldResponses(times: 1, pathPrefix: "/_bulk");
 
         var failure = await Assert.ThrowsAsync<ElasticsearchRequestException>(() => output.WriteAsync(Records(2), CancellationToken.None));
 

@@ -29,7 +29,7 @@ namespace Pipeline.Tests.Support;
 /// <para>
 /// Faults are driven by the test: <see cref="StopListeningAsync"/> / <see cref="StartListeningAsync"/>
 /// (connections refused), <see cref="FailRequests"/> (a whole request answered 429, 5xx, 401…),
-/// <see cref="AbortRequests"/> (connection dropped), <see cref="DelayResponses"/> (slow answers),
+/// <see cref="AbortRequests"/> (connection dropped), <see cref="HoldResponses"/> (answers that never come),
 /// <see cref="RejectItems"/> (chosen bulk items answered 429 or 5xx) and
 /// <see cref="RejectDocuments"/> (chosen documents refused with a 400 mapping error). What it
 /// received is in <see cref="Counters"/>, <see cref="Requests"/> and the stored documents.
@@ -207,9 +207,12 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
     public void AbortRequests(int times = 1, string pathPrefix = "/_bulk", string method = "") =>
         AddRequestFault(new ElasticsearchStandInRequestFault { Match = Matcher(pathPrefix, method), Abort = true, Remaining = times });
 
-    /// <summary>Answers the next <paramref name="times"/> matching requests only after <paramref name="delay"/>.</summary>
-    public void DelayResponses(TimeSpan delay, int times = int.MaxValue, string pathPrefix = "", string method = "") =>
-        AddRequestFault(new ElasticsearchStandInRequestFault { Match = Matcher(pathPrefix, method), Delay = delay, Remaining = times });
+    /// <summary>
+    /// Holds the next <paramref name="times"/> matching requests without answering until the client
+    /// gives up (its timeout) or the stand-in stops: a server too slow for the client.
+    /// </summary>
+    public void HoldResponses(int times = 1, string pathPrefix = "", string method = "") =>
+        AddRequestFault(new ElasticsearchStandInRequestFault { Match = Matcher(pathPrefix, method), Hold = true, Remaining = times });
 
     /// <summary>Removes every item and request fault.</summary>
     public void ClearFaults()
@@ -352,12 +355,13 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         }
 
         var fault = TakeRequestFault(method, path);
-        if (fault is { Delay: var delay } && delay > TimeSpan.Zero)
+        if (fault is { Hold: true })
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
             try
             {
-                await Task.Delay(delay, linked.Token);
+                // Ends only when the client aborts the request or the stand-in stops.
+                await Task.Delay(Timeout.Infinite, linked.Token);
             }
             catch (OperationCanceledException)
             {

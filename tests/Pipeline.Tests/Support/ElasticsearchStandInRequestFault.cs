@@ -1,11 +1,11 @@
 namespace Pipeline.Tests.Support;
 
-/// <summary>Makes matching whole requests fail (a status, a dropped connection) or answer late, for a number of times.</summary>
+/// <summary>Makes matching whole requests fail (a status, a dropped connection) or never answer, for a number of times.</summary>
 internal sealed class ElasticsearchStandInRequestFault
 {
     public required Func<string, string, bool> Match { get; init; }
 
-    /// <summary>The status to answer with; 0 to answer normally (after <see cref="Delay"/>).</summary>
+    /// <summary>The status to answer with; 0 to answer normally.</summary>
     public int Status { get; init; }
 
     public string ErrorType { get; init; } = "exception";
@@ -14,7 +14,8 @@ internal sealed class ElasticsearchStandInRequestFault
     /// <summary>Drop the connection without an answer.</summary>
     public bool Abort { get; init; }
 
-    public TimeSpan Delay { get; init; }
+    /// <summary>Answer nothing until the client aborts the request or the stand-in stops.</summary>
+    public bool Hold { get; init; }
 
     public int Remaining { get; set; }
 
