@@ -1,4 +1,5 @@
 using Pipeline.Contracts.Logs;
+using Pipeline.Grains.Search;
 
 namespace Pipeline.Grains.DeadLetters;
 
@@ -7,7 +8,7 @@ public sealed class DeadLetterFanOut(IGrainFactory grains, IClusterMembershipSer
 {
     public async Task<DeadLetterList> ListAsync(string? tenant, int limit)
     {
-        var answers = await Task.WhenAll(Silos().Select(s => grains.GetGrain<IDeadLetterGrain>(s).List(tenant, limit)));
+        var answers = await Task.WhenAll(ActiveSilos.Keys(membership).Select(s => grains.GetGrain<IDeadLetterGrain>(s).List(tenant, limit)));
         return new DeadLetterList
         {
             Total = answers.Sum(a => a.Total),
@@ -17,7 +18,7 @@ public sealed class DeadLetterFanOut(IGrainFactory grains, IClusterMembershipSer
 
     public async Task<DeadLetterReplayResult> ReplayAsync(string? tenant)
     {
-        var answers = await Task.WhenAll(Silos().Select(s => grains.GetGrain<IDeadLetterGrain>(s).Replay(tenant)));
+        var answers = await Task.WhenAll(ActiveSilos.Keys(membership).Select(s => grains.GetGrain<IDeadLetterGrain>(s).Replay(tenant)));
         return new DeadLetterReplayResult
         {
             Replayed = answers.Sum(a => a.Replayed),
@@ -27,8 +28,4 @@ public sealed class DeadLetterFanOut(IGrainFactory grains, IClusterMembershipSer
             Errors = [.. answers.SelectMany(a => a.Errors)],
         };
     }
-
-    private IEnumerable<string> Silos() => membership.CurrentSnapshot.Members.Values
-        .Where(m => m.Status == SiloStatus.Active)
-        .Select(m => m.SiloAddress.ToParsableString());
 }

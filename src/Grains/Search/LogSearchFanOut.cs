@@ -25,11 +25,7 @@ public sealed class LogSearchFanOut(IGrainFactory grains, IClusterMembershipServ
             return await search.SearchAsync(KqlParser.Parse(request.Query), request.FromUnixNanos, request.ToUnixNanos, request.Limit, request.Tenant, CancellationToken.None);
         }
 
-        var silos = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active)
-            .Select(m => m.SiloAddress.ToParsableString())
-            .ToList();
-        var answers = await Task.WhenAll(silos.Select(s => grains.GetGrain<ILogSearchGrain>(s).Search(request)));
+        var answers = await Task.WhenAll(ActiveSilos.Keys(membership).Select(s => grains.GetGrain<ILogSearchGrain>(s).Search(request)));
         return Merge(answers, request.Limit);
     }
 

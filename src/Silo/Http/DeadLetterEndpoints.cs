@@ -48,7 +48,8 @@ public static class DeadLetterEndpoints
                 status = l.Status,
                 reason = l.Reason,
                 at = l.At,
-                document = System.Text.Json.JsonDocument.Parse(l.Document).RootElement,
+                // The stored document is JSON already: hand it on as a value, not as an escaped string.
+                document = System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(l.Document),
             }),
         });
     }
