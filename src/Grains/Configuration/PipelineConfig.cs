@@ -1,8 +1,8 @@
 namespace Pipeline.Grains.Configuration;
 
 /// <summary>
-/// The pipeline file, as read. Sections for metrics (<c>scrape_configs</c>, <c>remote_write</c>)
-/// join this type as that stage lands.
+/// The pipeline file, as read: <c>logs</c> in fluent-bit's vocabulary, <c>tenants</c>, <c>auth</c>,
+/// and Prometheus's <c>global</c>, <c>scrape_configs</c> and <c>remote_write</c> (see <see cref="MetricsConfig"/>).
 /// </summary>
 public sealed class PipelineConfig
 {
@@ -20,4 +20,6 @@ public sealed class PipelineConfig
     public List<TenantConfig> Tenants { get; init; } = [];
 
     public AuthConfig Auth { get; init; } = new();
+
+    public MetricsConfig Metrics { get; init; } = new();
 }

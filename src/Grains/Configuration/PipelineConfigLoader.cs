@@ -1,4 +1,6 @@
 using Pipeline.Grains.Outputs.Elasticsearch;
+using Pipeline.Grains.RemoteWrite;
+using Pipeline.Grains.Scraping;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -68,6 +70,7 @@ public static class PipelineConfigLoader
             Logs = ReadLogs(root.Section("logs"), errors),
             Tenants = [.. root.Sections("tenants").Select(ReadTenant)],
             Auth = ReadAuth(root.Section("auth")),
+            Metrics = ReadMetrics(root),
         };
         root.RejectUnknownKeys();
         CheckTenants(config, root);
@@ -78,6 +81,23 @@ public static class PipelineConfigLoader
         }
 
         return config;
+    }
+
+    private static MetricsConfig ReadMetrics(ConfigNode root)
+    {
+        var global = ScrapeConfigReader.ReadGlobal(root.Section("global"));
+        var jobs = root.Sections("scrape_configs").Select(job => ScrapeConfigReader.Read(job, global)).ToList();
+        foreach (var duplicate in jobs.GroupBy(j => j.JobName).Where(g => g.Count() > 1))
+        {
+            root.ValueError("scrape_configs", $"two scrape jobs are named '{duplicate.Key}' (job_name must be unique)");
+        }
+
+        return new MetricsConfig
+        {
+            Global = global,
+            ScrapeJobs = jobs,
+            RemoteWrite = RemoteWriteConfigReader.ReadAll(root),
+        };
     }
 
     private static LogsConfig ReadLogs(ConfigNode? logs, List<string> errors)

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Pipeline.Grains.Outputs.Elasticsearch;
+using Pipeline.Grains.Http;
 
 namespace Pipeline.Grains.RemoteWrite;
 
@@ -57,9 +57,9 @@ internal sealed class RemoteWriteHttpSender : IDisposable
         }
         else if (options.TlsCaFile is { } caFile)
         {
-            var authorities = ElasticsearchClientFactory.LoadCertificates(caFile);
+            var authorities = TlsTrust.LoadCertificates(caFile);
             ssl.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                ElasticsearchClientFactory.IsTrusted(certificate, chain, errors, authorities);
+                TlsTrust.IsTrusted(certificate, chain, errors, authorities);
         }
 
         if (options.TlsCertFile is { } certFile && options.TlsKeyFile is { } keyFile)

@@ -1,7 +1,6 @@
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Transport;
+using Pipeline.Grains.Http;
 
 namespace Pipeline.Grains.Outputs.Elasticsearch;
 
@@ -39,66 +38,13 @@ public static class ElasticsearchClientFactory
         }
         else if (options.CaFile is { } caFile)
         {
-            var authorities = LoadCertificates(caFile);
+            var authorities = TlsTrust.LoadCertificates(caFile);
             settings = settings.ServerCertificateValidationCallback((_, certificate, chain, errors) =>
-                IsTrusted(certificate, chain, errors, authorities));
+                TlsTrust.IsTrusted(certificate, chain, errors, authorities));
         }
 
         return settings;
     }
 
     public static ElasticsearchClient Create(ElasticsearchLogOutputOptions options) => new(CreateSettings(options));
-
-    /// <summary>The certificates of a PEM bundle or a single DER file.</summary>
-    public static X509Certificate2Collection LoadCertificates(string path)
-    {
-        var collection = new X509Certificate2Collection();
-        var bytes = File.ReadAllBytes(path);
-        if (System.Text.Encoding.ASCII.GetString(bytes).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
-        {
-            collection.ImportFromPemFile(path);
-        }
-        else
-        {
-            collection.Add(X509CertificateLoader.LoadCertificate(bytes));
-        }
-
-        if (collection.Count == 0)
-        {
-            throw new InvalidOperationException($"tls.ca_file: '{path}' holds no certificate");
-        }
-
-        return collection;
-    }
-
-    /// <summary>
-    /// Trusts a server certificate that chains to one of <paramref name="authorities"/> (as
-    /// well as one the system already trusts). A wrong host name is never accepted.
-    /// </summary>
-    public static bool IsTrusted(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, X509Certificate2Collection authorities)
-    {
-        if (errors == SslPolicyErrors.None)
-        {
-            return true;
-        }
-
-        if ((errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0 || certificate is not X509Certificate2 leaf)
-        {
-            return false;
-        }
-
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        custom.ChainPolicy.CustomTrustStore.AddRange(authorities);
-        if (chain is not null)
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        return custom.Build(leaf);
-    }
 }
