@@ -20,11 +20,10 @@ public sealed class ScrapeToPrometheusTests
     public async Task What_the_targets_served_is_what_Prometheus_answers_and_a_broken_target_shows_why()
     {
         await using var prometheus = await PrometheusProcess.StartAsync();
-        var failAfter = int.MaxValue;
         await using var farm = await ScrapeTargetFarm.StartAsync((target, n) => target switch
         {
             Garbage => new TargetAnswer("this is { not a metric\n"),
-            Good when n > Volatile.Read(ref failAfter) => new TargetAnswer("overloaded\n", 503),
+            Good when n > GoodScrapes => new TargetAnswer("overloaded\n", 503),
             _ => new TargetAnswer(
                 "# TYPE served counter\n" +
                 $"served_total {n}\n" +
@@ -57,9 +56,7 @@ public sealed class ScrapeToPrometheusTests
         await silo.WaitHealthyAsync();
 
         // The good target serves its counter six times, then fails: the scrapes that succeeded are a closed set.
-        await Eventually.Until(() => Task.FromResult(farm.Requests(Good)), n => n >= GoodScrapes, "six scrapes of the good target");
-        var served = farm.Requests(Good);
-        Volatile.Write(ref failAfter, served);
+        const int served = GoodScrapes;
         await Eventually.Until(() => Task.FromResult(farm.Requests(Good)), n => n > served, "a failed scrape of the good target");
 
         var series = await Eventually.Until(
