@@ -67,7 +67,7 @@ public sealed class ScrapeClusterTests
             var counts = slots.Select(s => perSlot.GetValueOrDefault(s)).ToList();
             if (counts.Any(c => c != 1))
             {
-                wrong.Add($"target {i}: scrapes per slot {string.Join(",", counts)}");
+                wrong.Add($"target {i}: scrapes per slot {string.Join(",", counts)}; arrivals {string.Join(" ", farm.Arrivals(i).Select(a => (a - windowStart).TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
             }
         }
 
