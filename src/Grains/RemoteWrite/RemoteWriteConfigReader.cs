@@ -32,14 +32,17 @@ namespace Pipeline.Grains.RemoteWrite;
 /// </summary>
 internal static class RemoteWriteConfigReader
 {
-    /// <summary>The <c>remote_write</c> list of <paramref name="parent"/> (for instance the file's root).</summary>
-    public static List<RemoteWriteOptions> ReadAll(ConfigNode parent)
+    /// <summary>
+    /// The <c>remote_write</c> list of <paramref name="parent"/> (for instance the file's root); each
+    /// entry gets <paramref name="externalLabels"/> (<c>global.external_labels</c>) when given.
+    /// </summary>
+    public static List<RemoteWriteOptions> ReadAll(ConfigNode parent, IReadOnlyList<KeyValuePair<string, string>>? externalLabels = null)
     {
         var result = new List<RemoteWriteOptions>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in parent.Sections("remote_write"))
         {
-            var options = Read(entry);
+            var options = Read(entry, externalLabels);
             if (!names.Add(options.DisplayName))
             {
                 entry.Error($"two remote_write entries are named '{options.DisplayName}' (give each a distinct 'name')");
@@ -51,8 +54,8 @@ internal static class RemoteWriteConfigReader
         return result;
     }
 
-    /// <summary>One <c>remote_write</c> entry.</summary>
-    public static RemoteWriteOptions Read(ConfigNode entry)
+    /// <summary>One <c>remote_write</c> entry, with <c>global.external_labels</c> when given.</summary>
+    public static RemoteWriteOptions Read(ConfigNode entry, IReadOnlyList<KeyValuePair<string, string>>? externalLabels = null)
     {
         Uri? url = null;
         var urlText = entry.String("url");
@@ -97,6 +100,7 @@ internal static class RemoteWriteConfigReader
             Headers = entry.StringMap("headers"),
             Http = http,
             WriteRelabelRules = RelabelConfigReader.Read(entry, "write_relabel_configs"),
+            ExternalLabels = externalLabels ?? [],
             Queue = queue,
         };
         entry.RejectUnknownKeys();
