@@ -616,8 +616,8 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     }
 
     /// <summary>
-    /// The first <c>multiline</c> filter whose selector matches the file (by tag or namespace: pod
-    /// labels are not known to collectors yet, so a selector on labels matches no file).
+    /// The first <c>multiline</c> filter whose selector matches the file, chosen when the file is first
+    /// followed: by tag, namespace, or pod labels when <c>logs.kubernetes</c> knew the pod by then.
     /// </summary>
     private MultilineOptions? MultilineFor(LogSource source)
     {

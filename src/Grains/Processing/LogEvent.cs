@@ -145,6 +145,9 @@ public sealed class LogEvent
     /// </summary>
     internal bool SourceMetadataPending => _sourceMetadataPending;
 
+    /// <summary>The source's pod metadata already encoded (set by <see cref="LogEventBatch"/>, shared by the batch's records of that source).</summary>
+    internal SourceMetadataJson? SourceMetadata { get; init; }
+
     /// <summary>Whether a source carries metadata beyond the <c>kubernetes</c> properties.</summary>
     public static bool HasPodMetadata(LogSource source) =>
         source.Labels is not null || source.Annotations is not null || source.ContainerImage is not null || source.ContainerHash is not null;

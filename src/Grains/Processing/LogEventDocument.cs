@@ -22,6 +22,11 @@ public static class LogEventDocument
     public const string ContainerImageMember = "container_image";
     public const string ContainerHashMember = "container_hash";
 
+    private static readonly JsonEncodedText EncodedLabelsMember = JsonEncodedText.Encode(LabelsMember);
+    private static readonly JsonEncodedText EncodedAnnotationsMember = JsonEncodedText.Encode(AnnotationsMember);
+    private static readonly JsonEncodedText EncodedContainerImageMember = JsonEncodedText.Encode(ContainerImageMember);
+    private static readonly JsonEncodedText EncodedContainerHashMember = JsonEncodedText.Encode(ContainerHashMember);
+
     private static readonly (LogRecordFlags Flag, string Name)[] FlagNames =
     [
         (LogRecordFlags.Truncated, "truncated"),
@@ -121,6 +126,31 @@ public static class LogEventDocument
         }
     }
 
+    private static void WriteSourceMetadata(Utf8JsonWriter writer, SourceMetadataJson encoded)
+    {
+        if (encoded.Labels is { } labels)
+        {
+            writer.WritePropertyName(EncodedLabelsMember);
+            writer.WriteRawValue(labels, skipInputValidation: true);
+        }
+
+        if (encoded.Annotations is { } annotations)
+        {
+            writer.WritePropertyName(EncodedAnnotationsMember);
+            writer.WriteRawValue(annotations, skipInputValidation: true);
+        }
+
+        if (encoded.ContainerHash is { } hash)
+        {
+            writer.WriteString(EncodedContainerHashMember, hash);
+        }
+
+        if (encoded.ContainerImage is { } image)
+        {
+            writer.WriteString(EncodedContainerImageMember, image);
+        }
+    }
+
     /// <summary>The record's fields as they start out for a source with pod metadata: <c>{"kubernetes": {labels, …}}</c>, or null.</summary>
     public static JsonObject? SourceMetadataObject(LogSource source)
     {
@@ -215,7 +245,11 @@ public static class LogEventDocument
             }
         }
 
-        if (pending)
+        if (pending && record.SourceMetadata is { } encoded)
+        {
+            WriteSourceMetadata(writer, encoded);
+        }
+        else if (pending)
         {
             WriteSourceMetadata(writer, record.Source);
         }

@@ -74,6 +74,14 @@ public sealed class PodMetadataTests
         Assert.Equal(Json(touched), Json(untouched));
         Assert.Contains("\"labels\":{\"app.kubernetes.io/name\":\"web\"},\"annotations\":{\"a\":\"b\"},\"container_hash\":\"web@sha256:ab\",\"container_image\":\"web:1\"", Json(untouched), StringComparison.Ordinal);
         Assert.Equal(LogEventDocument.SourceMetadataObject(source)!.ToJsonString(), LogEventDocument.SourceMetadataJson(source));
+
+        // Read from a batch, the metadata is encoded once per source: the same document again.
+        var writer = new LogBatchWriter();
+        writer.Append(source, 0, 0, LogStream.Stdout, LogRecordFlags.None, "x"u8);
+        writer.Append(source, 10, 0, LogStream.Stdout, LogRecordFlags.None, "x"u8);
+        var read = LogEventBatch.Read(writer.Build("shop", "node-1", 1));
+        Assert.Equal(Json(untouched), Json(read[0]));
+        Assert.Equal(Json(read[0]).Replace("k-0", "k-10", StringComparison.Ordinal), Json(read[1]));
     }
 
     [Fact]

@@ -71,7 +71,7 @@ internal sealed class EmbeddedLogInsertCommand : IDisposable
         _log.Value = message;
         _flags.Value = (int)record.Flags;
         _fields.Value = record.SourceMetadataPending
-            ? LogEventDocument.SourceMetadataJson(record.Source)
+            ? record.SourceMetadata?.FieldsJson ?? LogEventDocument.SourceMetadataJson(record.Source)
             : record.Fields is { Count: > 0 } fields ? fields.ToJsonString() : DBNull.Value;
         if (_command.ExecuteNonQuery() == 0)
         {
