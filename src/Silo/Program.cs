@@ -62,6 +62,7 @@ app.MapGet("/healthz", () => Results.Text("ok\n"));
 app.MapGet("/metrics", (PrometheusMetricsExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
 app.MapLogSearch();
 app.MapDeadLetters();
+app.MapTargets();
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 
 if (demo is not null)

@@ -10,6 +10,8 @@ using Pipeline.Grains.Outputs.Elasticsearch;
 using Pipeline.Grains.Placement;
 using Pipeline.Grains.Processing;
 using Pipeline.Grains.Processing.Filters;
+using Pipeline.Grains.Scraping;
+using Pipeline.Grains.Scraping.Pool;
 using Pipeline.Grains.Search;
 using Pipeline.Grains.Search.Elasticsearch;
 using Pipeline.Grains.Store.Embedded;
@@ -77,6 +79,12 @@ public static class PipelineSiloBuilderExtensions
         }
 
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, NodeCollectorStarter>();
+
+        services.AddPlacementDirector<TargetPlacement, TargetPlacementDirector>();
+        services.AddSingleton<ScrapeJobs>();
+        services.AddSingleton<ScrapeSampleFanOut>();
+        services.TryAddSingleton<IScrapeSampleSink>(sp => sp.GetRequiredService<ScrapeSampleFanOut>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScrapeStarter>();
         return silo;
     }
 }
