@@ -13,7 +13,7 @@ namespace Pipeline.Benchmarks.EndToEnd;
 /// reports target samples scraped per CPU-second of the scraper (its utime + stime over a steady
 /// window, start-up and the first rounds excluded) and peak RSS (VmHWM) per active series, beside
 /// the idle RSS read while every target answered 503; then the ratios ours / Prometheus.
-/// <code>dotnet run -c Release --project tests/Pipeline.Benchmarks -- scrape [--targets 200] [--series 2500] [--interval 10s] [--duration 60s] [--only ours|prometheus|both] [--warmup 20s] [--idle 10s] [--versions 4] [--pin yes|no]</code>
+/// <code>dotnet run -c Release --project tests/Pipeline.Benchmarks -- scrape [--targets 200] [--series 2500] [--interval 10s] [--duration 60s] [--only ours|prometheus|both] [--warmup 20s] [--idle 10s] [--versions 4] [--pin yes|no] [--nice -10]</code>
 /// With <c>--pin yes</c> (the default) this process (targets and receiver) runs on CPU 0 and the
 /// measured scraper on CPU 1, so neither one's CPU time includes the other's work.
 /// </summary>
@@ -57,6 +57,14 @@ public static class ScrapeBenchmark
             await taskset.WaitForExitAsync();
         }
 
+        if (options.Niceness != 0)
+        {
+            // Niceness is per thread and inherited by the threads each one starts: renice every thread there is now.
+            var threads = Directory.GetDirectories("/proc/self/task").Select(Path.GetFileName).ToList();
+            using var renice = Process.Start(new ProcessStartInfo("renice", ["-n", options.Niceness.ToString(CultureInfo.InvariantCulture), "-p", .. threads!]) { RedirectStandardOutput = true })!;
+            await renice.WaitForExitAsync();
+        }
+
         await using var targets = await ScrapeTargetServer.StartAsync(bodies);
         await using var receiver = await RemoteWriteCountingReceiver.StartAsync();
         var root = Path.Combine(Path.GetTempPath(), $"pipeline-scrape-bench-{Environment.ProcessId}");
@@ -76,7 +84,7 @@ public static class ScrapeBenchmark
                         $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn",
                     ],
                     new Uri($"http://127.0.0.1:{port}/-/ready"),
-                    options.Pin ? 1 : null)));
+                    options.Pin ? 1 : null, options.Niceness)));
             }
 
             if (options.RunOurs)
@@ -89,7 +97,7 @@ public static class ScrapeBenchmark
                         "--silo-port", FreePort().ToString(CultureInfo.InvariantCulture), "--gateway-port", FreePort().ToString(CultureInfo.InvariantCulture),
                     ],
                     new Uri($"http://127.0.0.1:{port}/healthz"),
-                    options.Pin ? 1 : null)));
+                    options.Pin ? 1 : null, options.Niceness)));
             }
         }
         finally

@@ -39,6 +39,9 @@ internal sealed class ScrapeBenchmarkOptions
     /// <summary>Bench (targets + receiver) on CPU 0, the measured system on CPU 1 (<c>--pin yes|no</c>).</summary>
     public bool Pin { get; init; } = true;
 
+    /// <summary>Niceness of this process and of the measured scraper (<c>--nice</c>); 0 leaves them as started.</summary>
+    public int Niceness { get; init; } = -10;
+
     public string PrometheusBinary { get; init; } = "/usr/bin/prometheus";
 
     public long ActiveSeries => (long)Targets * Series;
@@ -64,6 +67,7 @@ internal sealed class ScrapeBenchmarkOptions
             RunOurs = only != "prometheus",
             RunPrometheus = only != "ours",
             Pin = (Text(args, "--pin") ?? "yes") != "no",
+            Niceness = Int(Text(args, "--nice"), -10),
             PrometheusBinary = Text(args, "--prometheus") ?? "/usr/bin/prometheus",
         };
     }

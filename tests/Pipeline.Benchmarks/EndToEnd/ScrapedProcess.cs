@@ -39,9 +39,17 @@ internal sealed class ScrapedProcess : IDisposable
         }
     }
 
-    public static ScrapedProcess Start(string binary, IEnumerable<string> args, Uri readiness, int? cpu)
+    /// <summary>Starts <paramref name="binary"/> through <c>nice</c> (when <paramref name="niceness"/> is not 0) and <c>taskset</c> (when <paramref name="cpu"/> is set); both exec, so the pid is the binary's.</summary>
+    public static ScrapedProcess Start(string binary, IEnumerable<string> args, Uri readiness, int? cpu, int niceness)
     {
-        var info = new ProcessStartInfo(cpu is null ? binary : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(niceness != 0 ? "nice" : cpu is null ? binary : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (niceness != 0)
+        {
+            info.ArgumentList.Add("-n");
+            info.ArgumentList.Add(niceness.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            info.ArgumentList.Add(cpu is null ? binary : "taskset");
+        }
+
         if (cpu is { } core)
         {
             info.ArgumentList.Add("-c");
