@@ -41,6 +41,7 @@ internal sealed class RemoteWriteCountingReceiver : IAsyncDisposable
     private long _staleMarkers;
     private long _requests;
     private long _failedRequests;
+    private long _handlingTicks;
 
     private RemoteWriteCountingReceiver(WebApplication app)
     {
@@ -60,6 +61,9 @@ internal sealed class RemoteWriteCountingReceiver : IAsyncDisposable
     public long Requests => Interlocked.Read(ref _requests);
 
     public long FailedRequests => Interlocked.Read(ref _failedRequests);
+
+    /// <summary>Time spent decoding and counting requests (body reads excluded), for telling a slow receiver from a slow sender.</summary>
+    public TimeSpan HandlingTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _handlingTicks));
 
     public int DistinctSeries
     {
@@ -103,6 +107,7 @@ internal sealed class RemoteWriteCountingReceiver : IAsyncDisposable
         Interlocked.Exchange(ref _staleMarkers, 0);
         Interlocked.Exchange(ref _requests, 0);
         Interlocked.Exchange(ref _failedRequests, 0);
+        Interlocked.Exchange(ref _handlingTicks, 0);
     }
 
     private async Task ReceiveAsync(HttpContext context)
@@ -121,6 +126,7 @@ internal sealed class RemoteWriteCountingReceiver : IAsyncDisposable
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var compressed = ArrayPool<byte>.Shared.Rent((int)read.Buffer.Length);
         byte[]? protobuf = null;
         try
@@ -142,6 +148,7 @@ internal sealed class RemoteWriteCountingReceiver : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(compressed);
+            Interlocked.Add(ref _handlingTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
             if (protobuf is not null)
             {
                 ArrayPool<byte>.Shared.Return(protobuf);

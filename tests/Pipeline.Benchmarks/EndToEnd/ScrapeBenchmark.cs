@@ -84,6 +84,7 @@ public static class ScrapeBenchmark
                         $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn",
                     ],
                     new Uri($"http://127.0.0.1:{port}/-/ready"),
+                    new Uri($"http://127.0.0.1:{port}/metrics"),
                     options.Pin ? 1 : null, options.Niceness)));
             }
 
@@ -97,6 +98,7 @@ public static class ScrapeBenchmark
                         "--silo-port", FreePort().ToString(CultureInfo.InvariantCulture), "--gateway-port", FreePort().ToString(CultureInfo.InvariantCulture),
                     ],
                     new Uri($"http://127.0.0.1:{port}/healthz"),
+                    null,
                     options.Pin ? 1 : null, options.Niceness)));
             }
         }
@@ -189,6 +191,7 @@ public static class ScrapeBenchmark
         await Task.Delay(options.Warmup);
 
         var window = Stopwatch.StartNew();
+        var benchCpu0 = ProcessStat.CpuSeconds(Environment.ProcessId);
         var cpu0 = ProcessStat.CpuSeconds(process.Id);
         var served0 = targets.Served;
         var received0 = receiver.TargetSamples;
@@ -197,6 +200,20 @@ public static class ScrapeBenchmark
         var served1 = targets.Served;
         var received1 = receiver.TargetSamples;
         var seconds = window.Elapsed.TotalSeconds;
+        var benchCpu = ProcessStat.CpuSeconds(Environment.ProcessId);
+        if (process.Diagnostics is { } diagnostics)
+        {
+            try
+            {
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+                var lines = (await http.GetStringAsync(diagnostics)).Split('\n')
+                    .Where(l => l.StartsWith("prometheus_remote_storage_", StringComparison.Ordinal) && (l.Contains("shards", StringComparison.Ordinal) || l.Contains("pending", StringComparison.Ordinal) || l.Contains("sent_batch_duration_seconds_sum", StringComparison.Ordinal) || l.Contains("sent_batch_duration_seconds_count", StringComparison.Ordinal)));
+                Console.Error.WriteLine($"{system}: {string.Join("; ", lines.Select(l => l.Replace("{", " {", StringComparison.Ordinal).Split(' ')[0] + " " + l.Split(' ')[^1]))}");
+            }
+            catch (HttpRequestException)
+            {
+            }
+        }
         var peak = ProcessStat.PeakRssBytes(process.Id);
         var end = ProcessStat.RssBytes(process.Id);
 
@@ -225,7 +242,7 @@ public static class ScrapeBenchmark
             EndRss = end,
         };
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{system}: window {seconds:F1} s, cpu {result.CpuSeconds:F2} s, scraped {result.ScrapedSamples:N0}, delivered {result.DeliveredSamples:N0} in the window; {result.DeliveredTotal:N0} of {scrapedTotal:N0} scraped by its end delivered after a {drain.Elapsed.TotalSeconds:F1} s drain; {result.SyntheticSamples:N0} synthetic samples, {receiver.StaleMarkers:N0} stale markers, {result.DistinctSeries:N0} distinct series, {receiver.Requests:N0} requests ({receiver.FailedRequests} undecodable); rss idle {idle / MiB:F1} MiB, end {end / MiB:F1} MiB, peak {peak / MiB:F1} MiB"));
+            $"{system}: window {seconds:F1} s, cpu {result.CpuSeconds:F2} s, scraped {result.ScrapedSamples:N0}, delivered {result.DeliveredSamples:N0} in the window; {result.DeliveredTotal:N0} of {scrapedTotal:N0} scraped by its end delivered after a {drain.Elapsed.TotalSeconds:F1} s drain; {result.SyntheticSamples:N0} synthetic samples, {receiver.StaleMarkers:N0} stale markers, {result.DistinctSeries:N0} distinct series, {receiver.Requests:N0} requests ({receiver.FailedRequests} undecodable, {receiver.HandlingTime.TotalMilliseconds / Math.Max(1, receiver.Requests):F2} ms each to count), bench process cpu {benchCpu - benchCpu0:F2} s in the window; rss idle {idle / MiB:F1} MiB, end {end / MiB:F1} MiB, peak {peak / MiB:F1} MiB"));
         return result.Delivered || firstRound ? result : result with { Problem = "delivered far fewer samples than it scraped" };
     }
 

@@ -15,10 +15,11 @@ internal sealed class ScrapedProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ScrapedProcess(Process process, Uri readiness)
+    private ScrapedProcess(Process process, Uri readiness, Uri? diagnostics)
     {
         _process = process;
         Readiness = readiness;
+        Diagnostics = diagnostics;
     }
 
     public int Id => _process.Id;
@@ -27,6 +28,9 @@ internal sealed class ScrapedProcess : IDisposable
 
     /// <summary>The URL that answers 200 once the process is up.</summary>
     public Uri Readiness { get; }
+
+    /// <summary>The scraper's own metrics, whose remote_write lines are printed after the window; none for ours yet.</summary>
+    public Uri? Diagnostics { get; }
 
     public string Output
     {
@@ -40,7 +44,7 @@ internal sealed class ScrapedProcess : IDisposable
     }
 
     /// <summary>Starts <paramref name="binary"/> through <c>nice</c> (when <paramref name="niceness"/> is not 0) and <c>taskset</c> (when <paramref name="cpu"/> is set); both exec, so the pid is the binary's.</summary>
-    public static ScrapedProcess Start(string binary, IEnumerable<string> args, Uri readiness, int? cpu, int niceness)
+    public static ScrapedProcess Start(string binary, IEnumerable<string> args, Uri readiness, Uri? diagnostics, int? cpu, int niceness)
     {
         var info = new ProcessStartInfo(niceness != 0 ? "nice" : cpu is null ? binary : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (niceness != 0)
@@ -63,7 +67,7 @@ internal sealed class ScrapedProcess : IDisposable
         }
 
         var process = new Process { StartInfo = info };
-        var result = new ScrapedProcess(process, readiness);
+        var result = new ScrapedProcess(process, readiness, diagnostics);
         process.OutputDataReceived += (_, e) => result.Append(e.Data);
         process.ErrorDataReceived += (_, e) => result.Append(e.Data);
         process.Start();
