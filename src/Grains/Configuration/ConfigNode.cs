@@ -212,6 +212,65 @@ internal sealed class ConfigNode
         return result;
     }
 
+    /// <summary>
+    /// A mapping of names to lists of text values, in file order (Prometheus's <c>params: {module: [if_mib]}</c>);
+    /// a single value stands for a list of one.
+    /// </summary>
+    public List<KeyValuePair<string, List<string>>> StringListMap(string key)
+    {
+        var node = Find(key);
+        var result = new List<KeyValuePair<string, List<string>>>();
+        switch (node)
+        {
+            case null or YamlScalarNode { Value: null or "" or "~" }:
+                break;
+            case YamlMappingNode mapping:
+                foreach (var (k, v) in mapping.Children)
+                {
+                    var name = (k as YamlScalarNode)?.Value;
+                    var values = new List<string>();
+                    switch (v)
+                    {
+                        case YamlScalarNode { Value: var single }:
+                            values.Add(single ?? string.Empty);
+                            break;
+                        case YamlSequenceNode sequence:
+                            foreach (var item in sequence)
+                            {
+                                if (item is YamlScalarNode { Value: var value })
+                                {
+                                    values.Add(value ?? string.Empty);
+                                }
+                                else
+                                {
+                                    ValueError(key, item, "expected a list of single values");
+                                }
+                            }
+
+                            break;
+                        default:
+                            ValueError(key, v, "expected name: [values] pairs");
+                            continue;
+                    }
+
+                    if (name is null)
+                    {
+                        ValueError(key, k, "expected a name");
+                        continue;
+                    }
+
+                    result.Add(new(name, values));
+                }
+
+                break;
+            default:
+                ValueError(key, node, "expected a mapping of names to lists of values");
+                break;
+        }
+
+        return result;
+    }
+
     /// <summary>Whether the mapping has <paramref name="key"/> (or an alias); the key counts as known.</summary>
     public bool Has(string key, params string[] aliases) => Find(key, aliases) is not null;
 

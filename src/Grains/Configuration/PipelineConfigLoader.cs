@@ -96,7 +96,7 @@ public static class PipelineConfigLoader
         {
             Global = global,
             ScrapeJobs = jobs,
-            RemoteWrite = RemoteWriteConfigReader.ReadAll(root),
+            RemoteWrite = RemoteWriteConfigReader.ReadAll(root, global.ExternalLabels),
         };
     }
 

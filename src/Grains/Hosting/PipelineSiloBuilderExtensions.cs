@@ -82,6 +82,7 @@ public static class PipelineSiloBuilderExtensions
 
         services.AddPlacementDirector<TargetPlacement, TargetPlacementDirector>();
         services.AddSingleton<ScrapeJobs>();
+        services.AddSingleton<ScrapeMetrics>();
         services.AddSingleton<ScrapeSampleFanOut>();
         services.TryAddSingleton<IScrapeSampleSink>(sp => sp.GetRequiredService<ScrapeSampleFanOut>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScrapeStarter>();

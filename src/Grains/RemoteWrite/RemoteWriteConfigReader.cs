@@ -1,4 +1,6 @@
 using Pipeline.Grains.Configuration;
+using Pipeline.Grains.Http;
+using Pipeline.Grains.Scraping.Relabeling;
 
 namespace Pipeline.Grains.RemoteWrite;
 
@@ -13,7 +15,8 @@ namespace Pipeline.Grains.RemoteWrite;
 ///     basic_auth: {username: pipeline, password_file: /etc/rw/password}   # or password
 ///     # or authorization: {type: Bearer, credentials_file: /etc/rw/token}  (bearer_token, bearer_token_file)
 ///     tls_config: {ca_file: /etc/rw/ca.pem, cert_file: /etc/rw/tls.crt, key_file: /etc/rw/tls.key, insecure_skip_verify: false}
-///     write_relabel_configs: [...]     # kept as written for the relabel engine
+///     follow_redirects: true
+///     write_relabel_configs: [...]     # applied once per series before queueing
 ///     queue_config:
 ///       capacity: 10000                # per shard
 ///       max_shards: 50
@@ -29,14 +32,17 @@ namespace Pipeline.Grains.RemoteWrite;
 /// </summary>
 internal static class RemoteWriteConfigReader
 {
-    /// <summary>The <c>remote_write</c> list of <paramref name="parent"/> (for instance the file's root).</summary>
-    public static List<RemoteWriteOptions> ReadAll(ConfigNode parent)
+    /// <summary>
+    /// The <c>remote_write</c> list of <paramref name="parent"/> (for instance the file's root), each entry
+    /// given <paramref name="externalLabels"/> (<c>global.external_labels</c>).
+    /// </summary>
+    public static List<RemoteWriteOptions> ReadAll(ConfigNode parent, IReadOnlyList<KeyValuePair<string, string>>? externalLabels = null)
     {
         var result = new List<RemoteWriteOptions>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in parent.Sections("remote_write"))
         {
-            var options = Read(entry);
+            var options = Read(entry, externalLabels);
             if (!names.Add(options.DisplayName))
             {
                 entry.Error($"two remote_write entries are named '{options.DisplayName}' (give each a distinct 'name')");
@@ -49,7 +55,7 @@ internal static class RemoteWriteConfigReader
     }
 
     /// <summary>One <c>remote_write</c> entry.</summary>
-    public static RemoteWriteOptions Read(ConfigNode entry)
+    public static RemoteWriteOptions Read(ConfigNode entry, IReadOnlyList<KeyValuePair<string, string>>? externalLabels = null)
     {
         Uri? url = null;
         var urlText = entry.String("url");
@@ -66,52 +72,7 @@ internal static class RemoteWriteConfigReader
             entry.ValueError("url", $"'{urlText}' is not an http:// or https:// URL (write it like http://prometheus:9090/api/v1/write)");
         }
 
-        string? username = null, password = null, passwordFile = null;
-        if (entry.Section("basic_auth") is { } basic)
-        {
-            username = basic.String("username");
-            password = basic.String("password");
-            passwordFile = basic.String("password_file");
-            basic.RejectUnknownKeys();
-        }
-
-        var authorizationType = RemoteWriteOptions.DefaultAuthorizationType;
-        string? credentials = null, credentialsFile = null;
-        if (entry.Section("authorization") is { } authorization)
-        {
-            authorizationType = authorization.String("type", RemoteWriteOptions.DefaultAuthorizationType)!;
-            credentials = authorization.String("credentials");
-            credentialsFile = authorization.String("credentials_file");
-            authorization.RejectUnknownKeys();
-        }
-
-        // The older spelling; Prometheus refuses it beside `authorization`.
-        var bearerToken = entry.String("bearer_token");
-        var bearerTokenFile = entry.String("bearer_token_file");
-        if (bearerToken is not null || bearerTokenFile is not null)
-        {
-            if (credentials is not null || credentialsFile is not null)
-            {
-                entry.ValueError(bearerToken is not null ? "bearer_token" : "bearer_token_file", "use either authorization or bearer_token/bearer_token_file, not both");
-            }
-            else
-            {
-                credentials = bearerToken;
-                credentialsFile = bearerTokenFile;
-            }
-        }
-
-        string? caFile = null, certFile = null, keyFile = null, serverName = null;
-        var insecure = false;
-        if (entry.Section("tls_config") is { } tls)
-        {
-            caFile = tls.String("ca_file");
-            certFile = tls.String("cert_file");
-            keyFile = tls.String("key_file");
-            serverName = tls.String("server_name");
-            insecure = tls.Bool("insecure_skip_verify", false);
-            tls.RejectUnknownKeys();
-        }
+        var http = HttpClientConfigReader.Read(entry);
 
         var queue = new RemoteWriteQueueOptions();
         if (entry.Section("queue_config") is { } q)
@@ -135,20 +96,11 @@ internal static class RemoteWriteConfigReader
         {
             Url = url!,
             Name = entry.String("name"),
+            ExternalLabels = externalLabels ?? [],
             RemoteTimeout = entry.Duration("remote_timeout", RemoteWriteOptions.DefaultRemoteTimeout, TimeSpan.FromMilliseconds(1)),
             Headers = entry.StringMap("headers"),
-            BasicAuthUsername = username,
-            BasicAuthPassword = password,
-            BasicAuthPasswordFile = passwordFile,
-            AuthorizationType = authorizationType,
-            AuthorizationCredentials = credentials,
-            AuthorizationCredentialsFile = credentialsFile,
-            TlsCaFile = caFile,
-            TlsCertFile = certFile,
-            TlsKeyFile = keyFile,
-            TlsServerName = serverName,
-            TlsInsecureSkipVerify = insecure,
-            WriteRelabelConfigs = entry.Sections("write_relabel_configs"),
+            Http = http,
+            WriteRelabelRules = RelabelConfigReader.Read(entry, "write_relabel_configs"),
             Queue = queue,
         };
         entry.RejectUnknownKeys();
@@ -157,9 +109,9 @@ internal static class RemoteWriteConfigReader
         {
             var colon = problem.IndexOf(": ", StringComparison.Ordinal);
             var key = problem[..colon];
-            if (key == "url")
+            if (key == "url" || IsHttpClientKey(key))
             {
-                continue; // reported above with its line
+                continue; // reported above with its line (the HTTP client keys by HttpClientConfigReader)
             }
 
             // "queue_config.min_shards": report at the nested key's line when the section is there.
@@ -176,4 +128,9 @@ internal static class RemoteWriteConfigReader
 
         return options;
     }
+
+    private static bool IsHttpClientKey(string key) =>
+        key.StartsWith("basic_auth", StringComparison.Ordinal) ||
+        key.StartsWith("authorization", StringComparison.Ordinal) ||
+        key.StartsWith("tls_config", StringComparison.Ordinal);
 }

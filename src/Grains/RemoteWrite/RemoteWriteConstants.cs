@@ -14,6 +14,7 @@ public static class RemoteWriteConstants
     public const string DropRejected = "rejected";
     public const string DropTooOld = "too_old";
     public const string DropShutdown = "shutdown";
+    public const string DropRelabeled = "write_relabel";
 
     public const string SamplesSentInstrument = "pipeline_remote_write_samples_sent";
     public const string SamplesDroppedInstrument = "pipeline_remote_write_samples_dropped";

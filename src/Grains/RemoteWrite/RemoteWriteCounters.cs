@@ -24,6 +24,9 @@ public sealed record RemoteWriteCounters
     /// <summary>Samples not sent before the flush deadline of a stop, or offered after the stop began.</summary>
     public long SamplesDroppedShutdown { get; init; }
 
+    /// <summary>Samples of series that <c>write_relabel_configs</c> dropped: never queued.</summary>
+    public long SamplesDroppedByRelabeling { get; init; }
+
     /// <summary>Samples sent again after a 5xx, a retried 429, a timeout or a network error (counted once per retry).</summary>
     public long SamplesRetried { get; init; }
 
@@ -39,5 +42,5 @@ public sealed record RemoteWriteCounters
     /// <summary>Status code of the last refused request (0 when none).</summary>
     public int LastRejectedStatus { get; init; }
 
-    public long SamplesDropped => SamplesDroppedQueueFull + SamplesDroppedRejected + SamplesDroppedTooOld + SamplesDroppedShutdown;
+    public long SamplesDropped => SamplesDroppedQueueFull + SamplesDroppedRejected + SamplesDroppedTooOld + SamplesDroppedShutdown + SamplesDroppedByRelabeling;
 }

@@ -1,8 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Pipeline.Grains.Http;
 
 namespace Pipeline.Grains.RemoteWrite;
@@ -27,49 +24,8 @@ internal sealed class RemoteWriteHttpSender : IDisposable
         _client = new HttpClient(handler, disposeHandler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    /// <summary>The handler used when the caller gives none: pooled connections and the entry's <c>tls_config</c>.</summary>
-    public static SocketsHttpHandler CreateHandler(RemoteWriteOptions options)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            AutomaticDecompression = DecompressionMethods.None,
-            AllowAutoRedirect = false,
-        };
-
-        if (options.Url.Scheme != Uri.UriSchemeHttps)
-        {
-            return handler;
-        }
-
-        var ssl = new SslClientAuthenticationOptions();
-        if (options.TlsServerName is { } serverName)
-        {
-            ssl.TargetHost = serverName;
-        }
-
-        if (options.TlsInsecureSkipVerify)
-        {
-            // The user asked for it (tls_config.insecure_skip_verify), as in Prometheus.
-#pragma warning disable CA5359
-            ssl.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-#pragma warning restore CA5359
-        }
-        else if (options.TlsCaFile is { } caFile)
-        {
-            var authorities = TlsTrust.LoadCertificates(caFile);
-            ssl.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                TlsTrust.IsTrusted(certificate, chain, errors, authorities);
-        }
-
-        if (options.TlsCertFile is { } certFile && options.TlsKeyFile is { } keyFile)
-        {
-            ssl.ClientCertificates = [X509Certificate2.CreateFromPemFile(certFile, keyFile)];
-        }
-
-        handler.SslOptions = ssl;
-        return handler;
-    }
+    /// <summary>The handler used when the caller gives none: pooled connections and the entry's HTTP client settings (<c>tls_config</c>, <c>follow_redirects</c>).</summary>
+    public static SocketsHttpHandler CreateHandler(RemoteWriteOptions options) => HttpClientHandlers.Create(options.Http);
 
     public async Task<RemoteWriteSendResult> SendAsync(ReadOnlyMemory<byte> body, CancellationToken abort)
     {
@@ -90,7 +46,8 @@ internal sealed class RemoteWriteHttpSender : IDisposable
 
         try
         {
-            request.Headers.Authorization = Authorization();
+            // Secret files are read for every request so a rotated one is used at once.
+            request.Headers.Authorization = _options.Http.Authorization();
         }
         catch (IOException ex)
         {
@@ -126,21 +83,6 @@ internal sealed class RemoteWriteHttpSender : IDisposable
             return new(RemoteWriteSendOutcome.Retry, 0, null, ex.Message);
         }
     }
-
-    private AuthenticationHeaderValue? Authorization()
-    {
-        if (_options.BasicAuthUsername is { } user)
-        {
-            var password = _options.BasicAuthPasswordFile is { } file ? ReadSecret(file) : _options.BasicAuthPassword ?? "";
-            return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
-        }
-
-        var credentials = _options.AuthorizationCredentialsFile is { } credentialsFile ? ReadSecret(credentialsFile) : _options.AuthorizationCredentials;
-        return credentials is null ? null : new AuthenticationHeaderValue(_options.AuthorizationType, credentials);
-    }
-
-    // Secrets in files are read for every request so a rotated one is used at once; a trailing newline is not part of it.
-    private static string ReadSecret(string path) => File.ReadAllText(path).Trim();
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)
     {

@@ -26,6 +26,7 @@ internal sealed class RemoteWriteMetrics : IDisposable
     private long _droppedRejected;
     private long _droppedTooOld;
     private long _droppedShutdown;
+    private long _droppedRelabeled;
     private long _retried;
     private long _requestCount;
     private long _failedRequests;
@@ -50,7 +51,7 @@ internal sealed class RemoteWriteMetrics : IDisposable
         _url = new("url", $"{url.Scheme}://{url.Authority}{url.AbsolutePath}"); // no user info or query: they may hold secrets
         _samplesSent = _meter.CreateCounter<long>(RemoteWriteConstants.SamplesSentInstrument, description: "Samples accepted by the remote write receiver.");
         _samplesDropped = _meter.CreateCounter<long>(RemoteWriteConstants.SamplesDroppedInstrument,
-            description: "Samples given up, by reason (queue_full, rejected, too_old, shutdown).");
+            description: "Samples given up, by reason (queue_full, rejected, too_old, shutdown, write_relabel).");
         _samplesRetried = _meter.CreateCounter<long>(RemoteWriteConstants.SamplesRetriedInstrument, description: "Samples sent again after a retryable failure.");
         _requests = _meter.CreateCounter<long>(RemoteWriteConstants.RequestsInstrument, description: "Remote write requests, by status_code (or 'error' for timeouts and network errors).");
         _bytesSent = _meter.CreateCounter<long>(RemoteWriteConstants.BytesSentInstrument, "By", "Compressed request bytes accepted by the receiver.");
@@ -104,6 +105,9 @@ internal sealed class RemoteWriteMetrics : IDisposable
             case RemoteWriteConstants.DropTooOld:
                 Interlocked.Add(ref _droppedTooOld, samples);
                 break;
+            case RemoteWriteConstants.DropRelabeled:
+                Interlocked.Add(ref _droppedRelabeled, samples);
+                break;
             default:
                 Interlocked.Add(ref _droppedShutdown, samples);
                 break;
@@ -121,6 +125,7 @@ internal sealed class RemoteWriteMetrics : IDisposable
         SamplesDroppedRejected = Interlocked.Read(ref _droppedRejected),
         SamplesDroppedTooOld = Interlocked.Read(ref _droppedTooOld),
         SamplesDroppedShutdown = Interlocked.Read(ref _droppedShutdown),
+        SamplesDroppedByRelabeling = Interlocked.Read(ref _droppedRelabeled),
         SamplesRetried = Interlocked.Read(ref _retried),
         Requests = Interlocked.Read(ref _requestCount),
         FailedRequests = Interlocked.Read(ref _failedRequests),

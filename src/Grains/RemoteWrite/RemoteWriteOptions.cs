@@ -1,17 +1,17 @@
-using Pipeline.Grains.Configuration;
+using Pipeline.Grains.Http;
+using Pipeline.Grains.Scraping.Relabeling;
 
 namespace Pipeline.Grains.RemoteWrite;
 
 /// <summary>
-/// One <c>remote_write</c> entry in Prometheus's syntax: where to send, how to authenticate, TLS
-/// and the queue. Secrets given as files (<c>password_file</c>, <c>credentials_file</c>,
+/// One <c>remote_write</c> entry in Prometheus's syntax: where to send, how to authenticate, TLS,
+/// which series (<c>write_relabel_configs</c>) and the queue. Secrets given as files (<c>password_file</c>, <c>credentials_file</c>,
 /// <c>bearer_token_file</c>) are read again for every request, so a rotated secret is picked up.
 /// </summary>
 public sealed class RemoteWriteOptions
 {
     public static readonly TimeSpan DefaultRemoteTimeout = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan DefaultFlushDeadline = TimeSpan.FromMinutes(1);
-    public const string DefaultAuthorizationType = "Bearer";
 
     /// <summary>The receiver, e.g. <c>http://prometheus:9090/api/v1/write</c> (<c>url</c>).</summary>
     public Uri Url { get; init; } = null!;
@@ -25,44 +25,23 @@ public sealed class RemoteWriteOptions
     /// <summary>Extra headers sent with every request (<c>headers</c>).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
-    /// <summary><c>basic_auth.username</c>.</summary>
-    public string? BasicAuthUsername { get; init; }
-
-    /// <summary><c>basic_auth.password</c>.</summary>
-    public string? BasicAuthPassword { get; init; }
-
-    /// <summary><c>basic_auth.password_file</c>, read for every request.</summary>
-    public string? BasicAuthPasswordFile { get; init; }
-
-    /// <summary>Scheme of the <c>Authorization</c> header (<c>authorization.type</c>), Bearer by default.</summary>
-    public string AuthorizationType { get; init; } = DefaultAuthorizationType;
-
-    /// <summary><c>authorization.credentials</c> or <c>bearer_token</c>.</summary>
-    public string? AuthorizationCredentials { get; init; }
-
-    /// <summary><c>authorization.credentials_file</c> or <c>bearer_token_file</c>, read for every request.</summary>
-    public string? AuthorizationCredentialsFile { get; init; }
-
-    /// <summary><c>tls_config.ca_file</c>: trust servers whose certificate chains to these authorities.</summary>
-    public string? TlsCaFile { get; init; }
-
-    /// <summary><c>tls_config.cert_file</c>: client certificate (PEM), with <see cref="TlsKeyFile"/>.</summary>
-    public string? TlsCertFile { get; init; }
-
-    /// <summary><c>tls_config.key_file</c>: the client certificate's private key (PEM).</summary>
-    public string? TlsKeyFile { get; init; }
-
-    /// <summary><c>tls_config.server_name</c>: the name to expect in the server's certificate (SNI).</summary>
-    public string? TlsServerName { get; init; }
-
-    /// <summary><c>tls_config.insecure_skip_verify</c>: accept any server certificate.</summary>
-    public bool TlsInsecureSkipVerify { get; init; }
+    /// <summary>
+    /// <c>basic_auth</c>, <c>authorization</c> (or <c>bearer_token</c>, <c>bearer_token_file</c>),
+    /// <c>tls_config</c> and <c>follow_redirects</c>: the HTTP client settings every Prometheus client shares.
+    /// </summary>
+    public HttpClientConfig Http { get; init; } = HttpClientConfig.None;
 
     /// <summary>
-    /// The <c>write_relabel_configs</c> entries as written, unread: relabeling is applied by the
-    /// relabel engine that reads them (which also reports their unknown keys).
+    /// <c>write_relabel_configs</c>: applied to each series before it is queued, once per series (the
+    /// outcome is cached per label array); a series a rule drops is not sent.
     /// </summary>
-    internal IReadOnlyList<ConfigNode> WriteRelabelConfigs { get; init; } = [];
+    public IReadOnlyList<RelabelRule> WriteRelabelRules { get; init; } = [];
+
+    /// <summary>
+    /// <c>global.external_labels</c>, set by the caller: added to every series sent, before
+    /// <see cref="WriteRelabelRules"/> run (as in Prometheus, the rules see them); a label the series already has wins.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ExternalLabels { get; init; } = [];
 
     public RemoteWriteQueueOptions Queue { get; init; } = new();
 

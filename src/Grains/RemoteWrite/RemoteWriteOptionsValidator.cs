@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Grains.Http;
 
 namespace Pipeline.Grains.RemoteWrite;
 
@@ -51,40 +52,49 @@ public sealed class RemoteWriteOptionsValidator : IValidateOptions<RemoteWriteOp
             }
         }
 
-        var basicAuth = options.BasicAuthUsername is not null || options.BasicAuthPassword is not null || options.BasicAuthPasswordFile is not null;
-        var authorization = options.AuthorizationCredentials is not null || options.AuthorizationCredentialsFile is not null;
+        var http = options.Http ?? HttpClientConfig.None;
+        var basicAuth = http.BasicAuthUsername is not null || http.BasicAuthPassword is not null || http.BasicAuthPasswordFile is not null;
+        var authorization = http.AuthorizationCredentials is not null || http.AuthorizationCredentialsFile is not null;
         if (basicAuth && authorization)
         {
             problems.Add("basic_auth: use either basic_auth or authorization (bearer_token), not both");
         }
 
-        if (options.BasicAuthPassword is not null && options.BasicAuthPasswordFile is not null)
+        if (http.BasicAuthPassword is not null && http.BasicAuthPasswordFile is not null)
         {
             problems.Add("basic_auth.password: give either password or password_file, not both");
         }
 
-        if (basicAuth && string.IsNullOrEmpty(options.BasicAuthUsername))
+        if (basicAuth && string.IsNullOrEmpty(http.BasicAuthUsername))
         {
             problems.Add("basic_auth.username: basic_auth needs a username");
         }
 
-        if (options.AuthorizationCredentials is not null && options.AuthorizationCredentialsFile is not null)
+        if (http.AuthorizationCredentials is not null && http.AuthorizationCredentialsFile is not null)
         {
             problems.Add("authorization.credentials: give either credentials (bearer_token) or credentials_file (bearer_token_file), not both");
         }
 
-        if (string.IsNullOrWhiteSpace(options.AuthorizationType) || options.AuthorizationType.Any(char.IsWhiteSpace))
+        if (string.IsNullOrWhiteSpace(http.AuthorizationType) || http.AuthorizationType.Any(char.IsWhiteSpace))
         {
-            problems.Add($"authorization.type: '{options.AuthorizationType}' is not an authorization scheme (e.g. Bearer)");
+            problems.Add($"authorization.type: '{http.AuthorizationType}' is not an authorization scheme (e.g. Bearer)");
         }
-        else if (string.Equals(options.AuthorizationType, "Basic", StringComparison.OrdinalIgnoreCase))
+        else if (string.Equals(http.AuthorizationType, "Basic", StringComparison.OrdinalIgnoreCase))
         {
             problems.Add("authorization.type: use basic_auth for Basic credentials");
         }
 
-        if ((options.TlsCertFile is null) != (options.TlsKeyFile is null))
+        if ((http.TlsCertFile is null) != (http.TlsKeyFile is null))
         {
             problems.Add("tls_config.cert_file: a client certificate needs both cert_file and key_file");
+        }
+
+        foreach (var (labelName, _) in options.ExternalLabels)
+        {
+            if (string.IsNullOrEmpty(labelName))
+            {
+                problems.Add("external_labels: a label name is empty");
+            }
         }
 
         var queue = options.Queue;

@@ -24,6 +24,7 @@ public sealed class RemoteWriteQueue : IAsyncDisposable
     private readonly RemoteWriteShard[] _shards;
     private readonly RemoteWriteHttpSender _sender;
     private readonly RemoteWriteMetrics _metrics;
+    private readonly RemoteWriteSeriesRelabeler? _relabeler;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _abort = new();
     private readonly object _gate = new();
@@ -59,6 +60,7 @@ public sealed class RemoteWriteQueue : IAsyncDisposable
             ? new RemoteWriteHttpSender(options, RemoteWriteHttpSender.CreateHandler(options), disposeHandler: true, _time)
             : new RemoteWriteHttpSender(options, handler, disposeHandler: false, _time);
 
+        _relabeler = RemoteWriteSeriesRelabeler.For(options);
         _shards = new RemoteWriteShard[shards];
         for (var i = 0; i < shards; i++)
         {
@@ -90,8 +92,10 @@ public sealed class RemoteWriteQueue : IAsyncDisposable
     public RemoteWriteCounters Counters => _metrics.Snapshot();
 
     /// <summary>
-    /// Queues one sample for its series' shard. False, and the sample is counted as dropped,
-    /// when that shard is at <c>capacity</c> or the queue is stopping.
+    /// Queues one sample for its series' shard, after <c>external_labels</c> and
+    /// <c>write_relabel_configs</c> (run once per label array, then cached). False, and the sample is
+    /// counted as dropped, when relabeling dropped its series, its shard is at <c>capacity</c> or the
+    /// queue is stopping.
     /// </summary>
     public bool TryEnqueue(in RemoteWriteSample sample)
     {
@@ -100,6 +104,30 @@ public sealed class RemoteWriteQueue : IAsyncDisposable
             throw new ArgumentException("a sample needs its series' labels", nameof(sample));
         }
 
+        if (_relabeler is not null)
+        {
+            return TryEnqueueRelabeled(sample);
+        }
+
+        return TryEnqueueToShard(sample);
+    }
+
+    private bool TryEnqueueRelabeled(in RemoteWriteSample sample)
+    {
+        var labels = _relabeler!.Relabel(sample.Labels);
+        if (labels is null)
+        {
+            _metrics.Dropped(RemoteWriteConstants.DropRelabeled, 1);
+            return false;
+        }
+
+        return ReferenceEquals(labels, sample.Labels)
+            ? TryEnqueueToShard(sample)
+            : TryEnqueueToShard(new RemoteWriteSample(labels, sample.TimestampMs, sample.Value));
+    }
+
+    private bool TryEnqueueToShard(in RemoteWriteSample sample)
+    {
         if (_shards[ShardOf(sample.Labels, _shards.Length)].TryEnqueue(sample))
         {
             _metrics.Enqueued(1);

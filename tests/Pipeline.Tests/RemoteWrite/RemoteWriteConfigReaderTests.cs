@@ -1,5 +1,6 @@
 using Pipeline.Grains.Configuration;
 using Pipeline.Grains.RemoteWrite;
+using Pipeline.Grains.Scraping.Relabeling;
 using Xunit;
 using YamlDotNet.RepresentationModel;
 
@@ -50,17 +51,15 @@ public sealed class RemoteWriteConfigReaderTests
         Assert.Equal("mimir", rw.DisplayName);
         Assert.Equal(TimeSpan.FromSeconds(10), rw.RemoteTimeout);
         Assert.Equal([new("X-Scope-OrgID", "team-a")], rw.Headers);
-        Assert.Equal("pipeline", rw.BasicAuthUsername);
-        Assert.Null(rw.BasicAuthPassword);
-        Assert.Equal("/etc/rw/password", rw.BasicAuthPasswordFile);
-        Assert.Equal("/etc/rw/ca.pem", rw.TlsCaFile);
-        Assert.Equal("/etc/rw/tls.crt", rw.TlsCertFile);
-        Assert.Equal("/etc/rw/tls.key", rw.TlsKeyFile);
-        Assert.Equal("mimir.internal", rw.TlsServerName);
-        Assert.True(rw.TlsInsecureSkipVerify);
-        Assert.Equal(2, rw.WriteRelabelConfigs.Count);
-        Assert.Equal("remote_write[0].write_relabel_configs[1]", rw.WriteRelabelConfigs[1].Path);
-        Assert.Equal("labeldrop", rw.WriteRelabelConfigs[1].String("action"));
+        Assert.Equal("pipeline", rw.Http.BasicAuthUsername);
+        Assert.Null(rw.Http.BasicAuthPassword);
+        Assert.Equal("/etc/rw/password", rw.Http.BasicAuthPasswordFile);
+        Assert.Equal("/etc/rw/ca.pem", rw.Http.TlsCaFile);
+        Assert.Equal("/etc/rw/tls.crt", rw.Http.TlsCertFile);
+        Assert.Equal("/etc/rw/tls.key", rw.Http.TlsKeyFile);
+        Assert.Equal("mimir.internal", rw.Http.TlsServerName);
+        Assert.True(rw.Http.TlsInsecureSkipVerify);
+        Assert.Equal([RelabelAction.Drop, RelabelAction.LabelDrop], rw.WriteRelabelRules.Select(r => r.Action));
         var q = rw.Queue;
         Assert.Equal(2500, q.Capacity);
         Assert.Equal(8, q.MaxShards);
@@ -85,7 +84,7 @@ public sealed class RemoteWriteConfigReaderTests
         var rw = Assert.Single(entries);
         Assert.Equal("prometheus:9090", rw.DisplayName);
         Assert.Equal(TimeSpan.FromSeconds(30), rw.RemoteTimeout);
-        Assert.Null(rw.AuthorizationCredentials);
+        Assert.Null(rw.Http.AuthorizationCredentials);
         Assert.Equal(10_000, rw.Queue.Capacity);
         Assert.Equal(50, rw.Queue.MaxShards);
         Assert.Equal(1, rw.Queue.MinShards);
@@ -113,9 +112,9 @@ public sealed class RemoteWriteConfigReaderTests
             """);
 
         Assert.Empty(errors);
-        Assert.Equal(("Token", null, "/etc/rw/token"), (entries[0].AuthorizationType, entries[0].AuthorizationCredentials, entries[0].AuthorizationCredentialsFile));
-        Assert.Equal(("Bearer", "abc", null), (entries[1].AuthorizationType, entries[1].AuthorizationCredentials, entries[1].AuthorizationCredentialsFile));
-        Assert.Equal(("Bearer", null, "/etc/rw/bearer"), (entries[2].AuthorizationType, entries[2].AuthorizationCredentials, entries[2].AuthorizationCredentialsFile));
+        Assert.Equal(("Token", null, "/etc/rw/token"), (entries[0].Http.AuthorizationType, entries[0].Http.AuthorizationCredentials, entries[0].Http.AuthorizationCredentialsFile));
+        Assert.Equal(("Bearer", "abc", null), (entries[1].Http.AuthorizationType, entries[1].Http.AuthorizationCredentials, entries[1].Http.AuthorizationCredentialsFile));
+        Assert.Equal(("Bearer", null, "/etc/rw/bearer"), (entries[2].Http.AuthorizationType, entries[2].Http.AuthorizationCredentials, entries[2].Http.AuthorizationCredentialsFile));
     }
 
     [Fact]
@@ -136,7 +135,7 @@ public sealed class RemoteWriteConfigReaderTests
             """);
 
         Assert.Contains(errors, e => e.StartsWith("remote_write[0].url (line 2): 'prometheus:9090' is not an http:// or https:// URL", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("remote_write[0].basic_auth (line 3): use either basic_auth or authorization", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("remote_write[0].basic_auth (line 3): use at most one of basic_auth and authorization", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("remote_write[0].queue_config.batch_send_deadline (line 8): 'soon' is not a duration", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("remote_write[0].queue_config.max_samples_per_sned (line 9): unknown key 'max_samples_per_sned' (expected one of", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("remote_write[0].queue_config (line 6): queue_config.min_shards: must be from 1 to max_shards (2)", StringComparison.Ordinal));

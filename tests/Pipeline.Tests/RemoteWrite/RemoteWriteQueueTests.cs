@@ -312,8 +312,7 @@ public sealed class RemoteWriteQueueTests
         {
             Url = receiver.WriteUrl,
             Headers = [new("X-Scope-OrgID", "team-a")],
-            BasicAuthUsername = "pipeline",
-            BasicAuthPasswordFile = passwordFile,
+            Http = new() { BasicAuthUsername = "pipeline", BasicAuthPasswordFile = passwordFile },
             Queue = Queue(),
         };
 
@@ -340,8 +339,8 @@ public sealed class RemoteWriteQueueTests
         using var directory = new TempDirectory();
         var tokenFile = directory.Combine("token");
         await File.WriteAllTextAsync(tokenFile, "token-1\n");
-        var fromFile = new RemoteWriteOptions { Url = receiver.WriteUrl, AuthorizationCredentialsFile = tokenFile, Queue = Queue(perSend: 1) };
-        var inline = new RemoteWriteOptions { Url = receiver.WriteUrl, Name = "inline", AuthorizationCredentials = "token-0", Queue = Queue() };
+        var fromFile = new RemoteWriteOptions { Url = receiver.WriteUrl, Http = new() { AuthorizationCredentialsFile = tokenFile }, Queue = Queue(perSend: 1) };
+        var inline = new RemoteWriteOptions { Url = receiver.WriteUrl, Name = "inline", Http = new() { AuthorizationCredentials = "token-0" }, Queue = Queue() };
 
         await using (var queue = new RemoteWriteQueue(inline, NewMeterName()))
         {

@@ -21,7 +21,7 @@ public sealed class RemoteWriteTlsTests : IDisposable
         var ca = Write("ca.pem", authority.ExportCertificatePem());
         var cert = Write("tls.crt", client.ExportCertificatePem());
         var key = Write("tls.key", client.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
-        var options = new RemoteWriteOptions { Url = receiver.WriteUrl, TlsCaFile = ca, TlsCertFile = cert, TlsKeyFile = key, Queue = new() { MaxShards = 1 } };
+        var options = new RemoteWriteOptions { Url = receiver.WriteUrl, Http = new() { TlsCaFile = ca, TlsCertFile = cert, TlsKeyFile = key }, Queue = new() { MaxShards = 1 } };
 
         await using (var queue = new RemoteWriteQueue(options, $"Pipeline.Tests.RemoteWrite.{Guid.NewGuid():N}"))
         {
@@ -40,7 +40,7 @@ public sealed class RemoteWriteTlsTests : IDisposable
         var (_, server, _) = Certificates();
         await using var receiver = await RemoteWriteReceiver.StartAsync(server);
         var strict = new RemoteWriteOptions { Url = receiver.WriteUrl, Queue = new() { MaxShards = 1, MinBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(5) } };
-        var insecure = new RemoteWriteOptions { Url = receiver.WriteUrl, TlsInsecureSkipVerify = true, Queue = new() { MaxShards = 1 } };
+        var insecure = new RemoteWriteOptions { Url = receiver.WriteUrl, Http = new() { TlsInsecureSkipVerify = true }, Queue = new() { MaxShards = 1 } };
 
         await using (var queue = new RemoteWriteQueue(strict, $"Pipeline.Tests.RemoteWrite.{Guid.NewGuid():N}"))
         {

@@ -103,6 +103,23 @@ public sealed class PrometheusProcess : IAsyncDisposable
             double.Parse(r.GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture)))];
     }
 
+    /// <summary>The raw samples of a range-vector selector (<c>metric{…}[10m]</c>) at <paramref name="at"/>: per series, (Unix ms, value) in time order.</summary>
+    public async Task<List<(Dictionary<string, string> Labels, List<(long TimestampMs, double Value)> Samples)>> QueryRawAsync(string selector, DateTimeOffset at)
+    {
+        var time = (at.ToUnixTimeMilliseconds() / 1000.0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var answer = await Http.GetFromJsonAsync<JsonElement>($"/api/v1/query?query={Uri.EscapeDataString(selector)}&time={time}");
+        if (answer.GetProperty("status").GetString() != "success")
+        {
+            throw new InvalidOperationException($"query {selector} failed: {answer}");
+        }
+
+        return [.. answer.GetProperty("data").GetProperty("result").EnumerateArray().Select(r => (
+            r.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
+            r.GetProperty("values").EnumerateArray().Select(v => (
+                (long)Math.Round(v[0].GetDouble() * 1000),
+                double.Parse(v[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture))).ToList()))];
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

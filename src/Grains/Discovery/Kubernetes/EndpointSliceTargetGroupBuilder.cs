@@ -16,7 +16,7 @@ internal static class EndpointSliceTargetGroupBuilder
 
     public static string SourceOf(V1EndpointSlice slice) => $"endpointslice/{slice.Metadata.NamespaceProperty}/{slice.Metadata.Name}";
 
-    public static KubernetesTargetGroup Build(V1EndpointSlice slice)
+    public static TargetGroup Build(V1EndpointSlice slice)
     {
         var meta = slice.Metadata;
         var labels = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -59,7 +59,7 @@ internal static class EndpointSliceTargetGroupBuilder
             }
         }
 
-        return new KubernetesTargetGroup(SourceOf(slice), labels, targets);
+        return new TargetGroup(SourceOf(slice), labels, targets);
     }
 
     private static void AddEndpoint(Dictionary<string, string> target, V1Endpoint endpoint)

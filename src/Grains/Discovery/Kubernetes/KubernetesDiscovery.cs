@@ -20,6 +20,7 @@ public sealed class KubernetesDiscovery : IDisposable
     private readonly KubernetesTargetSet _targets;
     private readonly Func<CancellationToken, Task>[] _watches;
     private readonly List<Func<KubernetesDiscoveryCounters>> _counters = [];
+    private readonly List<Func<string?>> _errors = [];
 
     /// <summary>Connects as the options say (api_server, kubeconfig_file or the pod's service account).</summary>
     public KubernetesDiscovery(KubernetesDiscoveryOptions options, ILogger<KubernetesDiscovery>? logger = null, TimeProvider? timeProvider = null)
@@ -46,9 +47,10 @@ public sealed class KubernetesDiscovery : IDisposable
         Options = options;
         logger ??= NullLogger.Instance;
         var time = timeProvider ?? TimeProvider.System;
-        string?[] namespaces = options.Role == KubernetesRole.Node || options.Namespaces.Count == 0
+        var names = options.OwnNamespace ? [.. options.Namespaces, OwnNamespace(options.OwnNamespaceFile)] : options.Namespaces;
+        string?[] namespaces = options.Role == KubernetesRole.Node || names.Count == 0
             ? [null]
-            : [.. options.Namespaces.Distinct(StringComparer.Ordinal)];
+            : [.. names.Distinct(StringComparer.Ordinal)];
         _targets = new KubernetesTargetSet(namespaces.Length);
         _watches = options.Role switch
         {
@@ -68,6 +70,16 @@ public sealed class KubernetesDiscovery : IDisposable
     /// <summary>What the watches did so far, summed over namespaces.</summary>
     public KubernetesDiscoveryCounters Counters => _counters.Select(c => c()).Aggregate(default(KubernetesDiscoveryCounters), (a, b) => new(
         a.Lists + b.Lists, a.Watches + b.Watches, a.Events + b.Events, a.Bookmarks + b.Bookmarks, a.Expired + b.Expired, a.Failures + b.Failures, a.Stalls + b.Stalls));
+
+    /// <summary>Why lists or watches are failing (each is retried), or null when every watch is well.</summary>
+    public string? Error
+    {
+        get
+        {
+            var errors = _errors.Select(e => e()).Where(e => e is not null).ToList();
+            return errors.Count == 0 ? null : string.Join("; ", errors);
+        }
+    }
 
     /// <summary>Lists and watches until cancelled; failures are retried inside, so it ends only on cancellation.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
@@ -90,6 +102,20 @@ public sealed class KubernetesDiscovery : IDisposable
         _ => throw new ArgumentException($"kubernetes_sd_configs: unknown role '{role}' (expected one of pod, node, service, endpointslice)", nameof(role)),
     };
 
+    private static string OwnNamespace(string file)
+    {
+        try
+        {
+            var name = File.ReadAllText(file).Trim();
+            return name.Length > 0 ? name : throw new InvalidOperationException($"namespaces.own_namespace: '{file}' is empty");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"namespaces.own_namespace: cannot read this pod's namespace from '{file}' ({ex.Message}); outside a pod, list the namespace in namespaces.names", ex);
+        }
+    }
+
     public void Dispose()
     {
         if (_ownsClient)
@@ -107,6 +133,7 @@ public sealed class KubernetesDiscovery : IDisposable
             var watch = new KubernetesListWatch<T>(api, Options, namespaces[i], _targets, i, logger, time);
             watches[i] = watch.RunAsync;
             _counters.Add(() => watch.Counters);
+            _errors.Add(() => watch.LastError);
         }
 
         return watches;

@@ -1,3 +1,5 @@
+using Pipeline.Grains.Http;
+
 namespace Pipeline.Grains.Discovery.Kubernetes;
 
 /// <summary>
@@ -22,6 +24,9 @@ public sealed class KubernetesDiscoveryOptions
     /// <summary>Default number of objects asked per list page (<c>limit</c>), as client-go's pager.</summary>
     public const int DefaultListPageSize = 500;
 
+    /// <summary>The namespace file of the pod's service account.</summary>
+    public const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
     public KubernetesRole Role { get; set; } = KubernetesRole.Pod;
 
     /// <summary>Explicit API server URL (<c>api_server</c>); no authentication is added.</summary>
@@ -34,6 +39,21 @@ public sealed class KubernetesDiscoveryOptions
 
     /// <summary>Namespaces to watch (<c>namespaces.names</c>); empty watches all namespaces. Ignored for nodes.</summary>
     public IList<string> Namespaces { get; } = [];
+
+    /// <summary>
+    /// Also watch the namespace this process runs in (<c>namespaces.own_namespace</c>), read from
+    /// <see cref="OwnNamespaceFile"/> when the discovery starts.
+    /// </summary>
+    public bool OwnNamespace { get; set; }
+
+    /// <summary>Where the pod's namespace is read from for <see cref="OwnNamespace"/>: the service account's namespace file.</summary>
+    public string OwnNamespaceFile { get; set; } = ServiceAccountNamespaceFile;
+
+    /// <summary>
+    /// HTTP client settings for an explicit <see cref="ApiServer"/> (<c>basic_auth</c>, <c>authorization</c>,
+    /// <c>tls_config</c>); a kubeconfig file or the service account brings its own.
+    /// </summary>
+    public HttpClientConfig Http { get; set; } = HttpClientConfig.None;
 
     /// <summary>A Kubernetes label selector passed to the API server, e.g. <c>app=web,tier!=cache</c>.</summary>
     public string? LabelSelector { get; set; }

@@ -29,6 +29,7 @@ internal sealed class KubernetesListWatch<T>
     private long _bookmarks;
     private long _expired;
     private long _failures;
+    private volatile string? _lastError;
     private long _stalls;
 
     public KubernetesListWatch(KubernetesResourceApi<T> api, KubernetesDiscoveryOptions options, string? ns, KubernetesTargetSet targets, int scope, ILogger logger, TimeProvider time)
@@ -44,6 +45,9 @@ internal sealed class KubernetesListWatch<T>
 
     /// <summary>The resourceVersion the next watch starts from; null until listed (or after a 410).</summary>
     public string? ResourceVersion { get; private set; }
+
+    /// <summary>Why the last list or watch failed, until one succeeds again; null when all is well.</summary>
+    public string? LastError => _lastError;
 
     public KubernetesDiscoveryCounters Counters => new(
         Interlocked.Read(ref _lists),
@@ -81,6 +85,7 @@ internal sealed class KubernetesListWatch<T>
 
                     Interlocked.Increment(ref _lists);
                     _targets.Replace(_scope, items.Select(_api.Build));
+                    _lastError = null;
                     ResourceVersion = version ?? "";
                     KubernetesDiscoveryLog.LogDebugListed(_logger, _options.Role, where, items.Count, ResourceVersion);
                     delay = _options.MinRetryDelay;
@@ -110,6 +115,11 @@ internal sealed class KubernetesListWatch<T>
                 {
                     events++;
                     delay = _options.MinRetryDelay;
+                    if (_lastError is not null)
+                    {
+                        _lastError = null;
+                    }
+
                     Apply(type, item);
                 }
 
@@ -122,6 +132,7 @@ internal sealed class KubernetesListWatch<T>
                 else if (error is not null)
                 {
                     KubernetesDiscoveryLog.LogWarningWatchFailed(_logger, error, _options.Role, where, ResourceVersion ?? "");
+                    _lastError = $"{_options.Role} watch in {where}: {error.Message}";
                     failed = true;
                 }
                 else if (events == 0)
@@ -148,6 +159,7 @@ internal sealed class KubernetesListWatch<T>
             catch (Exception e)
             {
                 KubernetesDiscoveryLog.LogWarningWatchFailed(_logger, e, _options.Role, where, ResourceVersion ?? "");
+                _lastError = $"{_options.Role} list/watch in {where}: {e.Message}";
                 failed = true;
             }
             finally

@@ -14,7 +14,7 @@ internal sealed class KubernetesResourceApi<T>
     public required Func<string?, string?, string?, string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Object)>> Watch { get; init; }
 
     /// <summary>Builds the target group of one object.</summary>
-    public required Func<T, KubernetesTargetGroup> Build { get; init; }
+    public required Func<T, TargetGroup> Build { get; init; }
 
     /// <summary>The target group source of one object (also of a deleted one).</summary>
     public required Func<T, string> SourceOf { get; init; }

@@ -10,7 +10,7 @@ namespace Pipeline.Grains.Discovery.Kubernetes;
 internal sealed class KubernetesTargetSet
 {
     private readonly object _gate = new();
-    private readonly Dictionary<string, KubernetesTargetGroup>[] _scopes;
+    private readonly Dictionary<string, TargetGroup>[] _scopes;
     private readonly bool[] _listed;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private KubernetesTargetSnapshot? _current;
@@ -18,11 +18,11 @@ internal sealed class KubernetesTargetSet
 
     public KubernetesTargetSet(int scopes)
     {
-        _scopes = new Dictionary<string, KubernetesTargetGroup>[scopes];
+        _scopes = new Dictionary<string, TargetGroup>[scopes];
         _listed = new bool[scopes];
         for (var i = 0; i < scopes; i++)
         {
-            _scopes[i] = new Dictionary<string, KubernetesTargetGroup>(StringComparer.Ordinal);
+            _scopes[i] = new Dictionary<string, TargetGroup>(StringComparer.Ordinal);
         }
     }
 
@@ -38,11 +38,11 @@ internal sealed class KubernetesTargetSet
     }
 
     /// <summary>Replaces everything a scope holds by the result of its list.</summary>
-    public void Replace(int scope, IEnumerable<KubernetesTargetGroup> groups)
+    public void Replace(int scope, IEnumerable<TargetGroup> groups)
     {
         lock (_gate)
         {
-            var fresh = new Dictionary<string, KubernetesTargetGroup>(StringComparer.Ordinal);
+            var fresh = new Dictionary<string, TargetGroup>(StringComparer.Ordinal);
             foreach (var group in groups)
             {
                 fresh[group.Source] = group;
@@ -58,12 +58,12 @@ internal sealed class KubernetesTargetSet
         }
     }
 
-    public void Upsert(int scope, KubernetesTargetGroup group)
+    public void Upsert(int scope, TargetGroup group)
     {
         lock (_gate)
         {
             var groups = _scopes[scope];
-            if (groups.TryGetValue(group.Source, out var old) && SameGroup(old, group))
+            if (groups.TryGetValue(group.Source, out var old) && old.SameAs(group))
             {
                 return;
             }
@@ -123,12 +123,6 @@ internal sealed class KubernetesTargetSet
         changed.TrySetResult();
     }
 
-    private static bool SameGroups(Dictionary<string, KubernetesTargetGroup> a, Dictionary<string, KubernetesTargetGroup> b) =>
-        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other) && SameGroup(p.Value, other));
-
-    private static bool SameGroup(KubernetesTargetGroup a, KubernetesTargetGroup b) =>
-        SameLabels(a.Labels, b.Labels) && a.Targets.Count == b.Targets.Count && a.Targets.Zip(b.Targets).All(t => SameLabels(t.First, t.Second));
-
-    private static bool SameLabels(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
-        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value);
+    private static bool SameGroups(Dictionary<string, TargetGroup> a, Dictionary<string, TargetGroup> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other) && p.Value.SameAs(other));
 }

@@ -1,4 +1,4 @@
 namespace Pipeline.Grains.Discovery.Kubernetes;
 
 /// <summary>The full current target set of a discovery; <see cref="Version"/> grows by one with each change.</summary>
-public sealed record KubernetesTargetSnapshot(long Version, IReadOnlyList<KubernetesTargetGroup> Groups);
+public sealed record KubernetesTargetSnapshot(long Version, IReadOnlyList<TargetGroup> Groups);

@@ -15,7 +15,7 @@ internal static class NodeTargetGroupBuilder
 
     public static string SourceOf(V1Node node) => $"node/{node.Metadata.Name}";
 
-    public static KubernetesTargetGroup Build(V1Node node)
+    public static TargetGroup Build(V1Node node)
     {
         var meta = node.Metadata;
         var labels = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -56,6 +56,6 @@ internal static class NodeTargetGroupBuilder
             targets.Add(target);
         }
 
-        return new KubernetesTargetGroup(SourceOf(node), labels, targets);
+        return new TargetGroup(SourceOf(node), labels, targets);
     }
 }

@@ -15,7 +15,7 @@ internal static class PodTargetGroupBuilder
 
     public static string SourceOf(V1Pod pod) => $"pod/{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}";
 
-    public static KubernetesTargetGroup Build(V1Pod pod)
+    public static TargetGroup Build(V1Pod pod)
     {
         var meta = pod.Metadata;
         var labels = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -45,7 +45,7 @@ internal static class PodTargetGroupBuilder
             AddContainers(targets, podIp, spec.InitContainers, pod.Status?.InitContainerStatuses, init: true);
         }
 
-        return new KubernetesTargetGroup(SourceOf(pod), labels, targets);
+        return new TargetGroup(SourceOf(pod), labels, targets);
     }
 
     private static void AddContainers(List<IReadOnlyDictionary<string, string>> targets, string podIp, IList<V1Container>? containers, IList<V1ContainerStatus>? statuses, bool init)

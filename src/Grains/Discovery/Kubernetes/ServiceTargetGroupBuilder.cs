@@ -14,7 +14,7 @@ internal static class ServiceTargetGroupBuilder
 
     public static string SourceOf(V1Service service) => $"svc/{service.Metadata.NamespaceProperty}/{service.Metadata.Name}";
 
-    public static KubernetesTargetGroup Build(V1Service service)
+    public static TargetGroup Build(V1Service service)
     {
         var meta = service.Metadata;
         var labels = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -55,6 +55,6 @@ internal static class ServiceTargetGroupBuilder
             targets.Add(target);
         }
 
-        return new KubernetesTargetGroup(SourceOf(service), labels, targets);
+        return new TargetGroup(SourceOf(service), labels, targets);
     }
 }

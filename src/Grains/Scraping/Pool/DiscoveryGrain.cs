@@ -31,6 +31,7 @@ public sealed partial class DiscoveryGrain : Grain, IDiscoveryGrain
     private readonly Dictionary<ulong, ScrapeTargetSpec> _running = [];
     private Dictionary<string, string> _placed = new(StringComparer.Ordinal);
     private string _silos = "";
+    private bool _placementKnown;
     private ScrapeJobConfig? _job;
     private ITargetDiscoverer[] _discoverers = [];
     private IReadOnlyList<TargetGroup>?[] _latest = [];
@@ -162,6 +163,15 @@ public sealed partial class DiscoveryGrain : Grain, IDiscoveryGrain
         }
 
         var grainKeys = targets.Active.Keys.ToDictionary(k => k, k => TargetGrain.KeyOf(name, k));
+        if (!_placementKnown && ready)
+        {
+            // A new activation of this grain (its silo died, or it was idle): targets may still be running; learn
+            // where, so they stay put rather than move to where a fresh assignment would put them.
+            _placementKnown = true;
+            _placed = await PlacementOfRunningAsync(grainKeys.Values);
+            silosChanged = false;
+        }
+
         var placement = TargetAssignment.Assign(grainKeys.Values, silos, _placed, silosChanged ? 0 : TargetAssignment.Slack);
         var toRun = renew
             ? targets.Active.Keys.ToList()
@@ -202,6 +212,32 @@ public sealed partial class DiscoveryGrain : Grain, IDiscoveryGrain
             // Some targets could not be reached (a silo going down): the next renewal tries again.
             LogReconcileFailed(_logger, e, name);
         }
+    }
+
+    private async Task<Dictionary<string, string>> PlacementOfRunningAsync(IEnumerable<string> grainKeys)
+    {
+        var keys = grainKeys.ToList();
+        ScrapeTargetStatus?[] statuses;
+        try
+        {
+            statuses = await Task.WhenAll(keys.Select(k => GrainFactory.GetGrain<ITargetGrain>(k).GetStatus()));
+        }
+        catch (Exception e)
+        {
+            LogReconcileFailed(_logger, e, this.GetPrimaryKeyString());
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        var placed = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (statuses[i] is { } status)
+            {
+                placed[keys[i]] = status.Silo;
+            }
+        }
+
+        return placed;
     }
 
     private static KeyValuePair<string, string>[] Pairs(LabelSet labels) =>

@@ -4,6 +4,7 @@ using Pipeline.Contracts.Metrics;
 using Pipeline.Grains.Placement;
 using Pipeline.Grains.Scraping.Relabeling;
 using Pipeline.Grains.Scraping.Targets;
+using Pipeline.Grains.Telemetry;
 
 namespace Pipeline.Grains.Scraping.Pool;
 
@@ -26,6 +27,7 @@ public sealed partial class TargetGrain : Grain, ITargetGrain, IGrainMigrationPa
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ILocalSiloDetails _silo;
+    private readonly ScrapeMetrics _metrics;
     private readonly object _gate = new();
     private ScrapeTargetSpec? _spec;
     private ScrapeTarget? _target;
@@ -38,8 +40,9 @@ public sealed partial class TargetGrain : Grain, ITargetGrain, IGrainMigrationPa
     private DateTimeOffset _lastRun;
     private ScrapeTargetSpec? _migratedSpec;
 
-    public TargetGrain(ScrapeJobs jobs, IScrapeSampleSink sink, TimeProvider time, ILogger<TargetGrain> logger, ILocalSiloDetails silo)
+    public TargetGrain(ScrapeJobs jobs, IScrapeSampleSink sink, TimeProvider time, ILogger<TargetGrain> logger, ILocalSiloDetails silo, ScrapeMetrics metrics)
     {
+        _metrics = metrics;
         _jobs = jobs;
         _sink = sink;
         _time = time;
@@ -113,6 +116,7 @@ public sealed partial class TargetGrain : Grain, ITargetGrain, IGrainMigrationPa
         var scraper = _scraper;
         var schedule = ScrapeSchedule.For(target.Key, target.ScrapeInterval);
         var token = _stopping.Token;
+        _metrics.TargetStarted(job.JobName);
         _loop = Task.Run(() => ScrapeLoopAsync(scraper, schedule, token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -186,6 +190,7 @@ public sealed partial class TargetGrain : Grain, ITargetGrain, IGrainMigrationPa
                 var next = schedule.NextAfter(now);
                 await Task.Delay(next - now, _time, cancellation);
                 var report = await scraper.ScrapeAsync(cancellation);
+                _metrics.Scraped(scraper.Job.JobName, report.Up, report.SamplesPostMetricRelabeling, report.Duration);
                 lock (_gate)
                 {
                     _last = report;
@@ -221,6 +226,8 @@ public sealed partial class TargetGrain : Grain, ITargetGrain, IGrainMigrationPa
         {
             return null;
         }
+
+        _metrics.TargetStopped(scraper.Job.JobName);
 
         return (loop ?? Task.CompletedTask).ContinueWith(
             _ =>

@@ -1,0 +1,25 @@
+using Pipeline.Grains.RemoteWrite;
+
+namespace Pipeline.Grains.Scraping.Targets;
+
+/// <summary>
+/// One entry of a target's series cache: the final labels of a scraped series (after the target's
+/// labels, <c>honor_labels</c> and <c>metric_relabel_configs</c>), or null when relabeling dropped it,
+/// and in which scrapes it was seen. Kept small: a reference and three counters.
+/// </summary>
+internal sealed class ScrapeSeries
+{
+    public ScrapeSeries(RemoteWriteLabel[]? labels) => Labels = labels;
+
+    /// <summary>Sorted by name, <c>__name__</c> included; the same array every scrape. Null: dropped by relabeling.</summary>
+    public RemoteWriteLabel[]? Labels { get; }
+
+    /// <summary>The last scrape (any outcome) whose body had the series; a second sample in one scrape is a duplicate.</summary>
+    public int Seen;
+
+    /// <summary>The last successful scrape whose samples included the series.</summary>
+    public int Good;
+
+    /// <summary>Whether the last scrape's sample takes part in staleness (no explicit timestamp, or <c>track_timestamps_staleness</c>).</summary>
+    public bool Tracked;
+}
