@@ -161,6 +161,8 @@ public static class ScrapeBenchmark
         var idle = ProcessStat.RssBytes(process.Id);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{system}: ready, idle rss {idle / MiB:F1} MiB with every target answering 503; opening the targets"));
 
+        // The target server's counts run across systems: this run's are the differences from here.
+        var servedAtOpen = targets.Served;
         targets.Open = true;
         var opened = Stopwatch.StartNew();
         var firstRoundTimeout = TimeSpan.FromSeconds(60) + (4 * options.Interval);
@@ -181,26 +183,30 @@ public static class ScrapeBenchmark
         // would otherwise spend the window's CPU on earlier samples). Two rounds of lag are allowed: Prometheus
         // reads its WAL back for remote_write on a timer.
         var catchUp = Stopwatch.StartNew();
-        while (receiver.TargetSamples < (targets.Served * options.Series) - (2 * perRound) && catchUp.Elapsed < TimeSpan.FromSeconds(120) && !process.HasExited)
+        while (receiver.TargetSamples < ((targets.Served - servedAtOpen) * options.Series) - (2 * perRound) && catchUp.Elapsed < TimeSpan.FromSeconds(120) && !process.HasExited)
         {
             await Task.Delay(100);
         }
 
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{system}: deliveries {(catchUp.Elapsed < TimeSpan.FromSeconds(120) ? "caught up" : "STILL BEHIND")} with scrapes after {catchUp.Elapsed.TotalSeconds:F1} s more ({receiver.TargetSamples:N0} of {targets.Served * options.Series:N0}); warm-up {options.Warmup.TotalSeconds:F0} s"));
+            $"{system}: deliveries {(catchUp.Elapsed < TimeSpan.FromSeconds(120) ? "caught up" : "STILL BEHIND")} with scrapes after {catchUp.Elapsed.TotalSeconds:F1} s more ({receiver.TargetSamples:N0} of {(targets.Served - servedAtOpen) * options.Series:N0}); warm-up {options.Warmup.TotalSeconds:F0} s"));
         await Task.Delay(options.Warmup);
 
         var window = Stopwatch.StartNew();
         var benchCpu0 = ProcessStat.CpuSeconds(Environment.ProcessId);
         var cpu0 = ProcessStat.CpuSeconds(process.Id);
         var served0 = targets.Served;
+        var perTarget0 = targets.ServedPerTarget();
         var received0 = receiver.TargetSamples;
         await Task.Delay(options.Duration);
         var cpu1 = ProcessStat.CpuSeconds(process.Id);
         var served1 = targets.Served;
+        var perTarget = targets.ServedPerTarget().Select((c, t) => c - perTarget0[t]).ToList();
         var received1 = receiver.TargetSamples;
         var seconds = window.Elapsed.TotalSeconds;
         var benchCpu = ProcessStat.CpuSeconds(Environment.ProcessId);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{system}: scrapes per target in the window: min {perTarget.Min()}, max {perTarget.Max()}, expected {options.Duration / options.Interval:F1}"));
         if (process.Diagnostics is { } diagnostics)
         {
             try
@@ -218,7 +224,7 @@ public static class ScrapeBenchmark
         var end = ProcessStat.RssBytes(process.Id);
 
         // Drain: everything scraped by the window's end should arrive soon after (batch_send_deadline is 5 s).
-        var scrapedTotal = served1 * options.Series;
+        var scrapedTotal = (served1 - servedAtOpen) * options.Series;
         var drain = Stopwatch.StartNew();
         while (receiver.TargetSamples < scrapedTotal && drain.Elapsed < TimeSpan.FromSeconds(30) + (2 * options.Interval) && !process.HasExited)
         {

@@ -51,6 +51,9 @@ internal sealed class ScrapeTargetServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Bodies served to each target so far.</summary>
+    public long[] ServedPerTarget() => [.. _served.Select(c => Volatile.Read(in c))];
+
     public static async Task<ScrapeTargetServer> StartAsync(ScrapeTargetBodies bodies)
     {
         var builder = WebApplication.CreateSlimBuilder();
