@@ -157,9 +157,11 @@ public static class ScrapeBenchmark
             return result with { Problem = $"did not get ready:\n{process.Output}" };
         }
 
+        var idleCpu0 = ProcessStat.CpuSeconds(process.Id);
         await Task.Delay(options.Idle);
         var idle = ProcessStat.RssBytes(process.Id);
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{system}: ready, idle rss {idle / MiB:F1} MiB with every target answering 503; opening the targets"));
+        var idleCpuPerSecond = (ProcessStat.CpuSeconds(process.Id) - idleCpu0) / options.Idle.TotalSeconds;
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{system}: ready, idle rss {idle / MiB:F1} MiB and cpu {idleCpuPerSecond * 1000:F0} ms/s with every target answering 503; opening the targets"));
 
         // The target server's counts run across systems: this run's are the differences from here.
         var servedAtOpen = targets.Served;
@@ -245,6 +247,7 @@ public static class ScrapeBenchmark
             SyntheticSamples = receiver.SyntheticSamples,
             DistinctSeries = receiver.DistinctSeries,
             IdleRss = idle,
+            IdleCpuPerSecond = idleCpuPerSecond,
             PeakRss = peak,
             EndRss = end,
         };
@@ -259,20 +262,20 @@ public static class ScrapeBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{options.Targets} targets × {options.Series} series = {options.ActiveSeries:N0} active series, scrape_interval {ScrapeBenchmarkOptions.Format(options.Interval)}, window {options.Duration.TotalSeconds:F0} s{(options.Pin ? ", scraper pinned to CPU 1, targets + receiver to CPU 0" : "")}"));
         Console.WriteLine();
-        Console.WriteLine("| system | samples scraped / s | cpu s | samples / cpu-s | idle rss MiB | peak rss MiB | peak B / series | (peak − idle) B / series | delivered in window | delivered by drain |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| system | samples scraped / s | cpu s | samples / cpu-s | idle cpu ms/s | idle rss MiB | peak rss MiB | peak B / series | (peak − idle) B / series | delivered in window | delivered by drain |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             if (!r.Started)
             {
-                Console.WriteLine($"| {r.System} | failed: {r.Problem?.Split('\n')[0]} | | | | | | | | |");
+                Console.WriteLine($"| {r.System} | failed: {r.Problem?.Split('\n')[0]} | | | | | | | | | |");
                 Console.Error.WriteLine($"{r.System}: {r.Problem}");
                 continue;
             }
 
             var flag = r.Delivered ? "" : " ⚠ short";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.System} | {r.ScrapedPerSecond:N0} | {r.CpuSeconds:F2} | **{r.SamplesPerCpuSecond:N0}** | {r.IdleRss / MiB:F1} | {r.PeakRss / MiB:F1} | **{r.PeakBytesPerSeries:F0}** | {r.PeakOverIdleBytesPerSeries:F0} | {Percent(r.DeliveredSamples, r.ScrapedSamples)} | {Percent(r.DeliveredTotal, r.ScrapedTotal)}{flag} |"));
+                $"| {r.System} | {r.ScrapedPerSecond:N0} | {r.CpuSeconds:F2} | **{r.SamplesPerCpuSecond:N0}** | {r.IdleCpuPerSecond * 1000:F0} | {r.IdleRss / MiB:F1} | {r.PeakRss / MiB:F1} | **{r.PeakBytesPerSeries:F0}** | {r.PeakOverIdleBytesPerSeries:F0} | {Percent(r.DeliveredSamples, r.ScrapedSamples)} | {Percent(r.DeliveredTotal, r.ScrapedTotal)}{flag} |"));
         }
 
         var ours = results.FirstOrDefault(r => r.System.StartsWith("ours", StringComparison.Ordinal) && r.Started);

@@ -29,6 +29,9 @@ internal sealed record ScrapeRunResult(string System, long ActiveSeries)
 
     public long IdleRss { get; init; }
 
+    /// <summary>CPU seconds per second while every target answered 503: the fixed cost of running.</summary>
+    public double IdleCpuPerSecond { get; init; }
+
     public long PeakRss { get; init; }
 
     public long EndRss { get; init; }
