@@ -12,6 +12,12 @@ public static class Program
             return EndToEnd.IngestBenchmark.Run(args[1..]);
         }
 
+        // "scrape": N targets scraped by Prometheus in agent mode and by our silo, with remote_write to a counting receiver.
+        if (args.Length > 0 && args[0] == "scrape")
+        {
+            return EndToEnd.ScrapeBenchmark.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
