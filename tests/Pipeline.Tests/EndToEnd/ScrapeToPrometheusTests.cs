@@ -16,6 +16,21 @@ public sealed class ScrapeToPrometheusTests
     private const int Garbage = 2;
     private const int GoodScrapes = 6;
 
+    /// <summary>Which request of the target a scrape started at <paramref name="timestampMs"/> was: the first to arrive from then on (1-based).</summary>
+    private static int ServedAt(IReadOnlyList<DateTimeOffset> arrivals, long timestampMs)
+    {
+        for (var i = 0; i < arrivals.Count; i++)
+        {
+            // The scrape's timestamp is taken just before its request is sent; a millisecond of rounding either way.
+            if (arrivals[i].ToUnixTimeMilliseconds() >= timestampMs - 1)
+            {
+                return i + 1;
+            }
+        }
+
+        return -1;
+    }
+
     [Fact]
     public async Task What_the_targets_served_is_what_Prometheus_answers_and_a_broken_target_shows_why()
     {
@@ -37,7 +52,7 @@ public sealed class ScrapeToPrometheusTests
             data_dir: {{dir.Combine("data")}}
             global:
               scrape_interval: 1s
-              scrape_timeout: 800ms
+              scrape_timeout: 1s
               external_labels: {cluster: e2e}
             scrape_configs:
               - job_name: farm
@@ -56,28 +71,7 @@ public sealed class ScrapeToPrometheusTests
         await silo.WaitHealthyAsync();
 
         // The good target serves its counter six times, then fails: the scrapes that succeeded are a closed set.
-        const int served = GoodScrapes;
-        await Eventually.Until(() => Task.FromResult(farm.Requests(Good)), n => n > served, "a failed scrape of the good target");
-
-        var series = await Eventually.Until(
-            () => prometheus.QueryRawAsync($"served_total{{target=\"{Good}\"}}[10m]", DateTimeOffset.UtcNow),
-            s => s.Count == 1 && s[0].Samples.Count >= served,
-            $"{served} samples of served_total in Prometheus");
-
-        // Every value the target served, once each, in order: nothing lost, nothing doubled.
-        var (labels, samples) = series.Single();
-        Assert.Equal(Enumerable.Range(1, served).Select(v => (double)v), samples.Select(s => s.Value));
-        Assert.True(samples.Zip(samples.Skip(1)).All(p => p.First.TimestampMs < p.Second.TimestampMs), "timestamps increase");
-        Assert.Equal("farm", labels["job"]);
-        Assert.Equal(farm.Address, labels["instance"]);
-        Assert.Equal("e2e", labels["cluster"]);
-
-        // The target's own job label is kept as exported_job; the target's labels win.
-        var temperature = await prometheus.QueryRawAsync($"temperature_celsius{{target=\"{Other}\"}}[10m]", DateTimeOffset.UtcNow);
-        var other = temperature.Single();
-        Assert.Equal("exporter", other.Labels["exported_job"]);
-        Assert.Equal("farm", other.Labels["job"]);
-        Assert.All(other.Samples, s => Assert.Equal(0, ((s.Value - Other) * 2) % 1));
+        await Eventually.Until(() => Task.FromResult(farm.Requests(Good)), n => n > GoodScrapes, "a failed scrape of the good target");
 
         // The failed scrapes reach Prometheus: up 0, and the series marked stale, so an instant query no longer finds it.
         await Eventually.Until(
@@ -90,7 +84,30 @@ public sealed class ScrapeToPrometheusTests
             },
             done => done,
             "up 0 and a stale served_total for the failing target");
+
+        // Every successful scrape (up 1) has its served_total sample at the same timestamp, holding the value the
+        // target served to that request; no other served_total sample exists: nothing lost, nothing doubled.
+        // (A scrape the silo gave up on after scrape_timeout, on a loaded machine, is up 0: not a scraped sample.)
         var now = DateTimeOffset.UtcNow;
+        var ups = (await prometheus.QueryRawAsync($"up{{target=\"{Good}\"}}[10m]", now)).Single().Samples;
+        var (labels, samples) = (await prometheus.QueryRawAsync($"served_total{{target=\"{Good}\"}}[10m]", now)).Single();
+        var arrivals = farm.Arrivals(Good);
+        var expected = ups.Where(u => u.Value == 1).Select(u => (u.TimestampMs, Value: (double)ServedAt(arrivals, u.TimestampMs))).ToList();
+        Assert.Equal(expected, samples);
+        Assert.True(expected.Count >= GoodScrapes / 2, $"only {expected.Count} of {GoodScrapes} scrapes succeeded");
+        Assert.All(expected, e => Assert.InRange(e.Value, 1, GoodScrapes));
+        Assert.True(samples.Zip(samples.Skip(1)).All(p => p.First.TimestampMs < p.Second.TimestampMs && p.First.Value < p.Second.Value), "timestamps and values increase");
+        Assert.Equal("farm", labels["job"]);
+        Assert.Equal(farm.Address, labels["instance"]);
+        Assert.Equal("e2e", labels["cluster"]);
+
+        // The target's own job label is kept as exported_job; the target's labels win.
+        var temperature = await prometheus.QueryRawAsync($"temperature_celsius{{target=\"{Other}\"}}[10m]", DateTimeOffset.UtcNow);
+        var other = temperature.Single();
+        Assert.Equal("exporter", other.Labels["exported_job"]);
+        Assert.Equal("farm", other.Labels["job"]);
+        Assert.All(other.Samples, s => Assert.Equal(0, ((s.Value - Other) * 2) % 1));
+
         Assert.Equal(1, (await prometheus.QueryAsync($"up{{target=\"{Other}\"}}", now)).Single().Value);
         Assert.Equal(0, (await prometheus.QueryAsync($"up{{target=\"{Garbage}\"}}", now)).Single().Value);
         Assert.NotEmpty(await prometheus.QueryAsync($"scrape_duration_seconds{{target=\"{Other}\"}}", now));
