@@ -23,6 +23,15 @@ public sealed record CollectorStatus
 
     /// <summary>Each tenant's share of the buffer.</summary>
     [Id(10)] public TenantBufferStatus[] Tenants { get; init; } = [];
+
+    /// <summary>Followed files whose pod asks (<c>fluentbit.io/exclude</c>) for all their records to be left out.</summary>
+    [Id(11)] public int FilesExcluded { get; init; }
+
+    /// <summary>Records left out because their pod asked so, since start.</summary>
+    [Id(12)] public long RecordsExcluded { get; init; }
+
+    /// <summary>Records sent with only their file name's metadata although pod metadata was asked for (pod not known, API unreachable), since start.</summary>
+    [Id(13)] public long RecordsUnenriched { get; init; }
 }
 
 /// <summary>One tenant's part of a collector's buffer.</summary>

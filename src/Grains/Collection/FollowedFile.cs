@@ -2,6 +2,7 @@ using Pipeline.Contracts.Logs;
 using Pipeline.Grains.Collection.Decoding;
 using Pipeline.Grains.Collection.Multiline;
 using Pipeline.Grains.Collection.Tailing;
+using Pipeline.Grains.Discovery.Kubernetes;
 
 namespace Pipeline.Grains.Collection;
 
@@ -14,6 +15,7 @@ internal sealed class FollowedFile
     public FollowedFile(TailedFile tailed, LogSource source, string tenant, int shard, ContainerLogDecoder decoder)
     {
         Tailed = tailed;
+        PathSource = source;
         Source = source;
         Tenant = tenant;
         Shard = shard;
@@ -22,7 +24,22 @@ internal sealed class FollowedFile
 
     public TailedFile Tailed { get; }
     public LogSource Source { get; set; }
-    public string Tenant { get; }
+
+    /// <summary>The source as the file name alone gives it; pod metadata is added to a copy of it.</summary>
+    public LogSource PathSource { get; }
+
+    /// <summary>The pod whose metadata <see cref="Source"/> carries; null while not enriched.</summary>
+    public PodMetadata? Pod { get; set; }
+
+    /// <summary>Streams whose records are left out (<c>fluentbit.io/exclude</c> annotations of the pod).</summary>
+    public PodLogExclusion Excluded { get; set; }
+
+    /// <summary>Pod metadata is asked for but <see cref="Source"/> has none: its records are counted as unenriched.</summary>
+    public bool CountsUnenriched { get; set; }
+
+    /// <summary>Records were left out since the last commit: once nothing of the file is in flight, its read position is committed as it is.</summary>
+    public bool DroppedSinceCommit { get; set; }
+    public string Tenant { get; set; }
     public int Shard { get; }
     public ContainerLogDecoder Decoder { get; }
 

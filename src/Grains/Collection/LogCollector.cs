@@ -8,6 +8,7 @@ using Pipeline.Grains.Collection.Multiline;
 using Pipeline.Grains.Processing;
 using Pipeline.Grains.Collection.Tailing;
 using Pipeline.Grains.Configuration;
+using Pipeline.Grains.Discovery.Kubernetes;
 using Pipeline.Grains.Telemetry;
 using Pipeline.Grains.Tenancy;
 
@@ -51,6 +52,12 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     private DateTimeOffset _lastRescan = DateTimeOffset.MinValue;
     private DateTimeOffset? _pausedSince;
     private bool _scannedOnce;
+    private readonly PodEnrichment? _enrichment;
+    private DateTimeOffset? _startedAt;
+    private bool _metadataWaitOver;
+    private long _podVersion = -1;
+    private long _unenrichedPending;
+    private long _excludedPending;
 
     public LogCollector(
         string node,
@@ -61,8 +68,11 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         TenantDirectory tenants,
         PipelineMetrics metrics,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        PodEnrichment? enrichment = null)
     {
+        _enrichment = enrichment;
+        _metadataWaitOver = enrichment is null;
         _tenants = tenants;
         _node = node;
         _input = input;
@@ -81,6 +91,12 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     public long RecordsRead { get; private set; }
     public long RecordsAcknowledged { get; private set; }
     public long BytesRead { get; private set; }
+
+    /// <summary>Records left out because their pod asked so (<c>fluentbit.io/exclude</c>).</summary>
+    public long RecordsExcluded { get; private set; }
+
+    /// <summary>Records sent with only their file name's metadata although pod metadata was asked for.</summary>
+    public long RecordsUnenriched { get; private set; }
 
     /// <summary>Bytes held in open and unacknowledged batches: what <c>mem_buf_limit</c> bounds.</summary>
     public long BufferedBytes => _bufferedBytes + OpenBytes();
@@ -117,6 +133,13 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     public async Task<bool> StepAsync()
     {
         var now = _time.GetUtcNow();
+        if (!_metadataWaitOver && !MetadataWaitOver(now))
+        {
+            // The first lines should carry pod metadata: wait (bounded) for the first pod list before following files.
+            Publish();
+            return false;
+        }
+
         if (now - _lastRescan >= _input.RefreshInterval)
         {
             _tailer.Rescan();
@@ -124,8 +147,10 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
             _scannedOnce = true;
         }
 
+        RefreshPodMetadata();
         var progressed = CollectCompleted();
         var read = ReadFiles();
+        CommitDropped();
         progressed |= read > 0;
 
         now = _time.GetUtcNow();
@@ -170,8 +195,141 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
             }
         }
 
+        FlushEnrichmentCounts();
         Publish();
         return progressed;
+    }
+
+    private bool MetadataWaitOver(DateTimeOffset now)
+    {
+        var enrichment = _enrichment!;
+        _startedAt ??= now;
+        if (!enrichment.Ready && now - _startedAt.Value < enrichment.Config.StartupWait)
+        {
+            return false;
+        }
+
+        if (!enrichment.Ready)
+        {
+            LogMetadataNotReady(_logger, _node, enrichment.Config.StartupWait.TotalSeconds);
+        }
+
+        _metadataWaitOver = true;
+        return true;
+    }
+
+    /// <summary>When the pod cache changed, gives each followed file its pod's current metadata and exclusions.</summary>
+    private void RefreshPodMetadata()
+    {
+        if (_enrichment is null || _enrichment.Pods.Version == _podVersion)
+        {
+            return;
+        }
+
+        _podVersion = _enrichment.Pods.Version;
+        foreach (var file in _tailer.Files)
+        {
+            if (file.State is FollowedFile followed)
+            {
+                Enrich(followed);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the pod's metadata to a file's source (a new source object, so batches already holding the
+    /// old one keep it). A pod no longer known leaves the last metadata in place: a deleted pod's files
+    /// are still read to their end, and their records keep their labels.
+    /// </summary>
+    private void Enrich(FollowedFile file)
+    {
+        var enrichment = _enrichment!;
+        var path = file.PathSource;
+        var pod = enrichment.Pods.Find(path.Namespace, path.PodName, path.PodId, path.ContainerId);
+        if (pod is null || ReferenceEquals(pod, file.Pod))
+        {
+            file.CountsUnenriched = file.Pod is null;
+            return;
+        }
+
+        var container = path.ContainerName is { } name && pod.Containers.TryGetValue(name, out var named)
+            ? named
+            : path.ContainerId is { } id ? pod.Containers.Values.FirstOrDefault(c => c.ContainerId == id) : null;
+        file.Pod = pod;
+        file.CountsUnenriched = false;
+        file.Source = path with
+        {
+            FileKey = file.Tailed.FileKey,
+            Path = file.Tailed.Path,
+            Namespace = pod.Namespace,
+            PodName = pod.Name,
+            PodId = pod.Uid,
+            ContainerName = container?.Name ?? path.ContainerName,
+            ContainerId = path.ContainerId ?? container?.ContainerId,
+            Labels = enrichment.Config.Labels ? pod.Labels : null,
+            Annotations = enrichment.Config.Annotations ? pod.Annotations : null,
+            ContainerImage = container?.Image,
+            ContainerHash = container?.ImageId,
+            Enriched = true,
+        };
+
+        var excluded = enrichment.Config.Exclude ? pod.ExcludedStreams(container?.Name ?? path.ContainerName) : PodLogExclusion.None;
+        if (excluded == PodLogExclusion.All && file.Excluded != PodLogExclusion.All && file.PendingStartOffset != long.MaxValue)
+        {
+            // Lines half-joined before the pod asked to be left out are let through, so nothing holds the offset back.
+            var current = _current;
+            _current = file;
+            file.FlushAll();
+            _current = current;
+        }
+
+        if (excluded != file.Excluded)
+        {
+            LogExclusionChanged(_logger, _node, file.Tailed.Path, excluded.ToString());
+        }
+
+        file.Excluded = excluded;
+    }
+
+    /// <summary>
+    /// Files whose records were left out and that have nothing in flight or half-joined: their read
+    /// position is committed as it is, so a restart does not read the left-out lines again.
+    /// </summary>
+    private void CommitDropped()
+    {
+        var committed = false;
+        foreach (var file in _tailer.Files)
+        {
+            if (file.State is FollowedFile { DroppedSinceCommit: true } followed && followed.Unacknowledged.Count == 0 && !followed.InOpenBatch
+                && followed.PendingStartOffset == long.MaxValue && followed.Tailed.FileKey == followed.Source.FileKey)
+            {
+                followed.DroppedSinceCommit = false;
+                _tailer.Commit(followed.Tailed, followed.Tailed.Position);
+                committed = true;
+            }
+        }
+
+        if (committed)
+        {
+            _tailer.FlushCheckpoints();
+        }
+    }
+
+    private void FlushEnrichmentCounts()
+    {
+        if (_unenrichedPending > 0)
+        {
+            _metrics.UnenrichedRecords.Add(_unenrichedPending, _nodeTag);
+            RecordsUnenriched += _unenrichedPending;
+            _unenrichedPending = 0;
+        }
+
+        if (_excludedPending > 0)
+        {
+            _metrics.ExcludedRecords.Add(_excludedPending, _nodeTag);
+            RecordsExcluded += _excludedPending;
+            _excludedPending = 0;
+        }
     }
 
     private async Task WaitAsync(CancellationToken cancellation)
@@ -205,6 +363,9 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         PeakBufferedBytes = PeakBufferedBytes,
         Paused = Paused,
         Drained = Drained,
+        FilesExcluded = ExcludedFiles(),
+        RecordsExcluded = RecordsExcluded,
+        RecordsUnenriched = RecordsUnenriched,
         Tenants = [.. _tenantBuffers.Select(t => new TenantBufferStatus
         {
             Tenant = t.Key,
@@ -214,6 +375,25 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
             Paused = t.Value.PausedSince is not null,
         })],
     };
+
+    private int ExcludedFiles()
+    {
+        if (_enrichment is null)
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var file in _tailer.Files)
+        {
+            if (file.State is FollowedFile { Excluded: PodLogExclusion.All })
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
 
     private long OpenBytes()
     {
@@ -320,6 +500,14 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
             followed.Source = followed.Source with { FileKey = file.FileKey, Path = file.Path };
         }
 
+        if (followed.Excluded == PodLogExclusion.All)
+        {
+            // The pod asked not to be collected: its lines are not even decoded.
+            _excludedPending++;
+            followed.DroppedSinceCommit = true;
+            return;
+        }
+
         _current = followed;
         followed.Decoder.Decode(line, offset, nextOffset, truncated, followed.Sink);
         _current = null;
@@ -328,6 +516,18 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     void ILogRecordSink.Append(long offset, long timeUnixNanos, LogStream stream, LogRecordFlags flags, ReadOnlySpan<byte> message)
     {
         var file = _current ?? throw new InvalidOperationException("A record arrived outside of a file read.");
+        if (file.Excluded != PodLogExclusion.None && ((int)file.Excluded & (1 << (int)stream)) != 0)
+        {
+            _excludedPending++;
+            file.DroppedSinceCommit = true;
+            return;
+        }
+
+        if (file.CountsUnenriched)
+        {
+            _unenrichedPending++;
+        }
+
         var key = (file.Tenant, file.Shard);
         if (!_open.TryGetValue(key, out var open))
         {
@@ -395,8 +595,16 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
             ContainerId = info?.ContainerId,
             Host = _node,
         };
-        var tenant = _tenants.Resolve(source.Namespace);
-        var followed = new FollowedFile(file, source, tenant, ShardOf(file.Path), new ContainerLogDecoder(_decoderOptions, _time)) { Sink = this };
+        var followed = new FollowedFile(file, source, TenantDirectory.UnknownTenant, ShardOf(file.Path), new ContainerLogDecoder(_decoderOptions, _time)) { Sink = this };
+        if (_enrichment is not null)
+        {
+            // Before the tenant is chosen: a docker path names no namespace, its pod does.
+            followed.CountsUnenriched = true;
+            Enrich(followed);
+            source = followed.Source;
+        }
+
+        followed.Tenant = _tenants.Resolve(source.Namespace);
         if (MultilineFor(source) is { } multiline)
         {
             followed.Joiner = new MultilineJoiner(multiline, this, _time);
@@ -408,8 +616,8 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     }
 
     /// <summary>
-    /// The first <c>multiline</c> filter whose selector matches the file (by tag or namespace: pod
-    /// labels are not known to collectors yet, so a selector on labels matches no file).
+    /// The first <c>multiline</c> filter whose selector matches the file, chosen when the file is first
+    /// followed: by tag, namespace, or pod labels when <c>logs.kubernetes</c> knew the pod by then.
     /// </summary>
     private MultilineOptions? MultilineFor(LogSource source)
     {
@@ -556,6 +764,12 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         // Full jitter keeps many collectors from retrying in step after an outage.
         return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
     }
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Collector {Node}: no pod metadata after waiting {Seconds:F0}s for the Kubernetes API; reading on, records carry their file name's metadata until the pods are listed")]
+    private static partial void LogMetadataNotReady(ILogger logger, string node, double seconds);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Collector {Node}: {Path} now leaves out streams '{Excluded}' as its pod's fluentbit.io/exclude annotations ask")]
+    private static partial void LogExclusionChanged(ILogger logger, string node, string path, string excluded);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Collector {Node}: buffer full ({Buffered} of {Limit} bytes), reading paused until batches are acknowledged")]
     private static partial void LogPaused(ILogger logger, string node, long buffered, long limit);

@@ -28,6 +28,7 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
     private readonly List<(LogCollector Collector, FileTailer Tailer, Task Loop)> _collectors = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _node;
+    private readonly PodEnrichment? _enrichment;
     private CheckpointStore? _checkpoints;
     private string? _idleReason;
     private bool _exitRequested;
@@ -41,6 +42,7 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
         ILocalSiloDetails silo,
         IServiceProvider services)
     {
+        _enrichment = services.GetService(typeof(PodEnrichment)) as PodEnrichment;
         _config = config;
         _metrics = metrics;
         _tenants = tenants;
@@ -69,7 +71,7 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
         foreach (var input in _config.Logs.Inputs)
         {
             var tailer = new FileTailer(TailOptionsFor(input), _checkpoints, _time, _loggers.CreateLogger<FileTailer>());
-            var collector = new LogCollector(node, input, _config.Logs, tailer, sender, _tenants, _metrics, _time, _loggers.CreateLogger<LogCollector>());
+            var collector = new LogCollector(node, input, _config.Logs, tailer, sender, _tenants, _metrics, _time, _loggers.CreateLogger<LogCollector>(), _enrichment);
             _collectors.Add((collector, tailer, collector.RunAsync(_stopping.Token)));
         }
 
@@ -111,6 +113,9 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
             BufferedBytes = states.Sum(s => s.BufferedBytes),
             PeakBufferedBytes = states.Sum(s => s.PeakBufferedBytes),
             Paused = states.Any(s => s.Paused),
+            FilesExcluded = states.Sum(s => s.FilesExcluded),
+            RecordsExcluded = states.Sum(s => s.RecordsExcluded),
+            RecordsUnenriched = states.Sum(s => s.RecordsUnenriched),
             Tenants = [.. states.SelectMany(s => s.Tenants).GroupBy(t => t.Tenant).Select(g => new TenantBufferStatus
             {
                 Tenant = g.Key,

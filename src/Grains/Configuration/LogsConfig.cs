@@ -39,4 +39,7 @@ public sealed class LogsConfig
 
     /// <summary>Per-tenant buffer limit for tenants that set none; null: the input's <c>mem_buf_limit</c> / <see cref="DefaultTenantBufferShare"/>.</summary>
     public long? TenantMemBufLimit { get; init; }
+
+    /// <summary>Pod metadata from the Kubernetes API (<c>logs.kubernetes</c>); off by default.</summary>
+    public KubernetesLogsConfig Kubernetes { get; init; } = new();
 }

@@ -120,6 +120,7 @@ public static class PipelineConfigLoader
             FlushInterval = logs.Duration("flush_interval", LogsConfig.DefaultFlushInterval, TimeSpan.FromMilliseconds(10), "flush"),
             MaxInFlightBatches = logs.Int("max_in_flight_batches", LogsConfig.DefaultMaxInFlightBatches, 1, 1024),
             TenantMemBufLimit = logs.String("tenant_mem_buf_limit") is null ? null : logs.Size("tenant_mem_buf_limit", 0, 1024 * 1024),
+            Kubernetes = logs.Section("kubernetes") is { } kubernetes ? ReadKubernetes(kubernetes) : new KubernetesLogsConfig(),
         };
         logs.RejectUnknownKeys();
 
@@ -139,6 +140,42 @@ public static class PipelineConfigLoader
         }
 
         return result;
+    }
+
+    private static KubernetesLogsConfig ReadKubernetes(ConfigNode node)
+    {
+        var apiServer = node.String("api_server", null, "kube_url");
+        Uri? apiUri = null;
+        if (apiServer is not null && (!Uri.TryCreate(apiServer, UriKind.Absolute, out apiUri) || apiUri.Scheme is not ("http" or "https")))
+        {
+            node.ValueError("api_server", $"'{apiServer}' is not an absolute http or https URL (e.g. https://10.0.0.1:6443)");
+            apiUri = null;
+        }
+
+        var config = new KubernetesLogsConfig
+        {
+            Enabled = node.Bool("enabled", false),
+            ApiServer = apiUri,
+            KubeConfigFile = node.String("kubeconfig_file"),
+            Labels = node.Bool("labels", true),
+            Annotations = node.Bool("annotations", true),
+            Exclude = node.Bool("exclude", true, "k8s-logging.exclude"),
+            NamespaceLabels = node.Has("namespace_labels") ? node.Bool("namespace_labels", false) : null,
+            StartupWait = node.Duration("startup_wait", KubernetesLogsConfig.DefaultStartupWait, TimeSpan.Zero),
+        };
+        node.RejectUnknownKeys();
+
+        if (config.KubeConfigFile is { Length: > 0 } file && !File.Exists(file))
+        {
+            node.ValueError("kubeconfig_file", $"'{file}' does not exist");
+        }
+
+        if (config.Enabled && config.ApiServer is null && string.IsNullOrEmpty(config.KubeConfigFile) && !k8s.KubernetesClientConfiguration.IsInCluster())
+        {
+            node.Error("enabled, but there is no API server to ask: this process runs in no pod (no service-account token) and neither api_server nor kubeconfig_file is set; set one of them or enabled: false");
+        }
+
+        return config;
     }
 
     private static TailInputConfig? ReadInput(ConfigNode input)

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
+using Pipeline.Grains.Collection;
 using Pipeline.Grains.Configuration;
+using Pipeline.Grains.Discovery.Kubernetes;
 using Pipeline.Grains.DeadLetters;
 using Pipeline.Grains.Outputs;
 using Pipeline.Grains.Outputs.Elasticsearch;
@@ -31,6 +33,7 @@ public static class PipelineSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<PipelineMetrics>();
+        AddKubernetesMetadata(services, config);
         services.TryAddSingleton<INamespaceLabels, UnknownNamespaceLabels>();
         services.AddSingleton(sp => new TenantDirectory(config, sp.GetRequiredService<INamespaceLabels>()));
         services.AddLogFilters(config);
@@ -87,5 +90,31 @@ public static class PipelineSiloBuilderExtensions
         services.TryAddSingleton<IScrapeSampleSink>(sp => sp.GetRequiredService<ScrapeSampleFanOut>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScrapeStarter>();
         return silo;
+    }
+
+    /// <summary>
+    /// <c>logs.kubernetes</c>: the watch of this node's pods that collectors enrich records from, and the
+    /// namespace watch that feeds tenants' <c>namespace_labels</c> rules (replacing <see cref="UnknownNamespaceLabels"/>).
+    /// </summary>
+    private static void AddKubernetesMetadata(IServiceCollection services, PipelineConfig config)
+    {
+        var kubernetes = config.Logs.Kubernetes;
+        if (!kubernetes.Enabled)
+        {
+            return;
+        }
+
+        if (kubernetes.WatchesNamespaces(config.Tenants))
+        {
+            services.AddSingleton(sp => new KubernetesNamespaceLabels(
+                kubernetes.Connection(), sp.GetRequiredService<ILogger<KubernetesNamespaceLabels>>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<INamespaceLabels>(sp => sp.GetRequiredService<KubernetesNamespaceLabels>());
+        }
+
+        services.AddSingleton(sp => new PodMetadataCache(
+            config.NodeName, kubernetes.Connection(), sp.GetRequiredService<ILogger<PodMetadataCache>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new PodEnrichment(
+            sp.GetRequiredService<PodMetadataCache>(), kubernetes, sp.GetService<KubernetesNamespaceLabels>()));
+        services.AddHostedService<KubernetesMetadataWatches>();
     }
 }

@@ -24,6 +24,8 @@ public sealed class LogEvent
     private bool _logDecoded;
     private string? _id;
     private string? _tag;
+    private JsonObject? _fields;
+    private bool _sourceMetadataPending;
 
     public LogEvent(string tenant, LogSource source, long offset, long timeUnixNanos, LogStream stream, LogRecordFlags flags, ReadOnlyMemory<byte> messageUtf8)
     {
@@ -40,6 +42,7 @@ public sealed class LogEvent
         ContainerName = source.ContainerName;
         ContainerId = source.ContainerId;
         Host = source.Host;
+        _sourceMetadataPending = HasPodMetadata(source);
     }
 
     /// <summary>A record made of a message string (tests, replays of dead letters).</summary>
@@ -112,9 +115,42 @@ public sealed class LogEvent
 
     /// <summary>
     /// Every other member of the document, in order; <c>kubernetes</c> here holds members beyond
-    /// the properties above (labels, annotations, image…). Null until a filter adds one.
+    /// the properties above (labels, annotations, image…). Null until a filter adds one. The pod
+    /// metadata of the <see cref="Source"/> (labels, annotations, container_image, container_hash)
+    /// joins <c>kubernetes</c> here on first read, so records no filter looks at never copy it:
+    /// writers take it from the source (<see cref="SourceMetadataPending"/>).
     /// </summary>
-    public JsonObject? Fields { get; set; }
+    public JsonObject? Fields
+    {
+        get
+        {
+            if (_sourceMetadataPending)
+            {
+                _sourceMetadataPending = false;
+                _fields = LogEventDocument.SourceMetadataObject(Source);
+            }
+
+            return _fields;
+        }
+        set
+        {
+            _sourceMetadataPending = false;
+            _fields = value;
+        }
+    }
+
+    /// <summary>
+    /// True while the source's pod metadata has not been copied into <see cref="Fields"/>, which are
+    /// then still empty: writers write the metadata from <see cref="Source"/> and skip the fields.
+    /// </summary>
+    internal bool SourceMetadataPending => _sourceMetadataPending;
+
+    /// <summary>The source's pod metadata already encoded (set by <see cref="LogEventBatch"/>, shared by the batch's records of that source).</summary>
+    internal SourceMetadataJson? SourceMetadata { get; init; }
+
+    /// <summary>Whether a source carries metadata beyond the <c>kubernetes</c> properties.</summary>
+    public static bool HasPodMetadata(LogSource source) =>
+        source.Labels is not null || source.Annotations is not null || source.ContainerImage is not null || source.ContainerHash is not null;
 
     /// <summary>fluent-bit's tag for a tailed file: <c>kube.</c> and the path with '/' as '.', e.g. <c>kube.var.log.containers.app.log</c>.</summary>
     public string Tag => _tag ??= "kube" + Source.Path.Replace('/', '.');

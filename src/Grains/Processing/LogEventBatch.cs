@@ -16,12 +16,29 @@ public static class LogEventBatch
         var payload = batch.Payload;
         var reader = new LogRecordReader(batch);
         var position = 0;
+        SourceMetadataJson? metadata = null;
+        Dictionary<LogSource, SourceMetadataJson?>? encoded = null;
         while (reader.MoveNext())
         {
             var record = reader.Current;
             var length = LogBatchWriter.RecordHeaderSize + record.Message.Length;
             var message = payload.Slice(position + LogBatchWriter.RecordHeaderSize, record.Message.Length);
-            events.Add(new LogEvent(batch.Tenant, record.Source, record.Offset, record.TimeUnixNanos, record.Stream, record.Flags, message));
+            var source = record.Source;
+            if (LogEvent.HasPodMetadata(source) && !ReferenceEquals(metadata?.Source, source))
+            {
+                // Pod metadata is encoded once per source and batch; records of one file mostly come in runs.
+                encoded ??= new Dictionary<LogSource, SourceMetadataJson?>(ReferenceEqualityComparer.Instance);
+                if (!encoded.TryGetValue(source, out metadata))
+                {
+                    metadata = SourceMetadataJson.For(source);
+                    encoded.Add(source, metadata);
+                }
+            }
+
+            events.Add(new LogEvent(batch.Tenant, source, record.Offset, record.TimeUnixNanos, record.Stream, record.Flags, message)
+            {
+                SourceMetadata = ReferenceEquals(metadata?.Source, source) ? metadata : null,
+            });
             position += length;
         }
 

@@ -33,8 +33,8 @@ namespace Pipeline.Grains.RemoteWrite;
 internal static class RemoteWriteConfigReader
 {
     /// <summary>
-    /// The <c>remote_write</c> list of <paramref name="parent"/> (for instance the file's root), each entry
-    /// given <paramref name="externalLabels"/> (<c>global.external_labels</c>).
+    /// The <c>remote_write</c> list of <paramref name="parent"/> (for instance the file's root); each
+    /// entry gets <paramref name="externalLabels"/> (<c>global.external_labels</c>) when given.
     /// </summary>
     public static List<RemoteWriteOptions> ReadAll(ConfigNode parent, IReadOnlyList<KeyValuePair<string, string>>? externalLabels = null)
     {
@@ -54,7 +54,7 @@ internal static class RemoteWriteConfigReader
         return result;
     }
 
-    /// <summary>One <c>remote_write</c> entry.</summary>
+    /// <summary>One <c>remote_write</c> entry, with <c>global.external_labels</c> when given.</summary>
     public static RemoteWriteOptions Read(ConfigNode entry, IReadOnlyList<KeyValuePair<string, string>>? externalLabels = null)
     {
         Uri? url = null;
@@ -96,11 +96,11 @@ internal static class RemoteWriteConfigReader
         {
             Url = url!,
             Name = entry.String("name"),
-            ExternalLabels = externalLabels ?? [],
             RemoteTimeout = entry.Duration("remote_timeout", RemoteWriteOptions.DefaultRemoteTimeout, TimeSpan.FromMilliseconds(1)),
             Headers = entry.StringMap("headers"),
             Http = http,
             WriteRelabelRules = RelabelConfigReader.Read(entry, "write_relabel_configs"),
+            ExternalLabels = externalLabels ?? [],
             Queue = queue,
         };
         entry.RejectUnknownKeys();

@@ -33,6 +33,9 @@ public sealed class PipelineMetrics
         meter.CreateObservableGauge("pipeline_input_buffer_bytes", () => Observe(s => s.BufferedBytes), "By", "Bytes read by a collector and not yet acknowledged by the store.");
         meter.CreateObservableGauge("pipeline_input_buffer_peak_bytes", () => Observe(s => s.PeakBufferedBytes), "By", "The most bytes a collector has held unacknowledged at once since it started.");
         meter.CreateObservableGauge("pipeline_input_paused", () => Observe(s => s.Paused ? 1 : 0), description: "1 while a collector's reading is paused because its buffer is full.");
+        UnenrichedRecords = meter.CreateCounter<long>("pipeline_log_records_unenriched", description: "Records sent with only their file name's Kubernetes metadata although logs.kubernetes is enabled (pod not known yet, API unreachable).");
+        ExcludedRecords = meter.CreateCounter<long>("pipeline_log_records_excluded", description: "Records left out because their pod's fluentbit.io/exclude annotations ask so.");
+        meter.CreateObservableGauge("pipeline_log_files_excluded", () => Observe(s => s.FilesExcluded), description: "Followed files whose pod asks for all their records to be left out (fluentbit.io/exclude).");
         meter.CreateObservableGauge("pipeline_input_files", () => Observe(s => s.FilesFollowed), description: "Files a collector follows.");
     }
 
@@ -75,4 +78,6 @@ public sealed class PipelineMetrics
     public Counter<long> FilterDropped { get; }
     public Counter<long> FilterProblems { get; }
     public Counter<long> DeadLetterRecords { get; }
+    public Counter<long> UnenrichedRecords { get; }
+    public Counter<long> ExcludedRecords { get; }
 }

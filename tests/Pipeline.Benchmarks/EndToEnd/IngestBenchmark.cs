@@ -10,7 +10,9 @@ namespace Pipeline.Benchmarks.EndToEnd;
 /// The end-to-end bench command: writes N container log files, runs the real silo process with
 /// <c>exit_on_eof</c> until every line is acknowledged, and reports lines per CPU-second (whole
 /// process, start-up included) and peak RSS; also the idle RSS of the same silo.
-/// <code>dotnet run -c Release --project tests/Pipeline.Benchmarks -- e2e [--lines 2000000] [--files 8] [--format docker|cri|both] [--output null,embedded,elasticsearch] [--filters none|chain]</code>
+/// <code>dotnet run -c Release --project tests/Pipeline.Benchmarks -- e2e [--lines 2000000] [--files 8] [--format docker|cri|both] [--output null,embedded,elasticsearch] [--filters none|chain] [--kubernetes off|on]</code>
+/// <c>--kubernetes on</c> enables <c>logs.kubernetes</c> against the Kubernetes API stand-in of the test project (run in
+/// this process): each file's pod has 6 labels and 3 annotations, which every record then carries.
 /// <c>--filters chain</c> writes JSON application logs and runs <c>parser</c> (JSON) + <c>modify</c> +
 /// <c>grep</c> (which drops the tenth of lines at debug level). <c>elasticsearch</c> writes to the
 /// Elasticsearch stand-in of the test project, run inside this bench process (so its CPU is not the silo's).
@@ -24,6 +26,7 @@ public static class IngestBenchmark
         var formats = OptionText(args, "--format", "both") switch { "docker" => new[] { false }, "cri" => new[] { true }, _ => new[] { false, true } };
         var outputs = OptionText(args, "--output", "null,embedded").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var chain = OptionText(args, "--filters", "none") == "chain";
+        var kubernetes = OptionText(args, "--kubernetes", "off") == "on";
         var silo = Path.Combine(AppContext.BaseDirectory, "Pipeline.Silo.dll");
 
         var root = Path.Combine(Path.GetTempPath(), $"pipeline-bench-{Environment.ProcessId}");
@@ -33,8 +36,8 @@ public static class IngestBenchmark
             var idle = IdleRss(silo, root);
             Console.WriteLine($"idle silo (HTTP API + dashboard loaded): rss {idle / (1024.0 * 1024):F1} MiB");
             Console.WriteLine();
-            Console.WriteLine("| format | filters | output | lines | cpu s | lines / cpu-s | wall s | peak rss MiB | peak - idle MiB |");
-            Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| format | filters | pod metadata | output | lines | cpu s | lines / cpu-s | wall s | peak rss MiB | peak - idle MiB |");
+            Console.WriteLine("|---|---|---|---|---:|---:|---:|---:|---:|---:|");
             foreach (var cri in formats)
             {
                 var logs = Path.Combine(root, cri ? "cri" : "docker");
@@ -42,9 +45,9 @@ public static class IngestBenchmark
                 foreach (var output in outputs)
                 {
                     var data = Path.Combine(root, $"data-{output}-{(cri ? "cri" : "docker")}");
-                    var (cpu, peak, wall, ok, stored) = Ingest(silo, logs, data, output, chain);
+                    var (cpu, peak, wall, ok, stored) = Ingest(silo, logs, data, output, chain, kubernetes ? fileCount : 0);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {(cri ? "cri" : "docker json")} | {(chain ? "parser+modify+grep" : "none")} | {output} | {lines:N0} | {cpu:F2} | {(ok ? lines / cpu : 0):N0} | {wall:F2} | {peak / (1024.0 * 1024):F1} | {(peak - idle) / (1024.0 * 1024):F1} |"));
+                        $"| {(cri ? "cri" : "docker json")} | {(chain ? "parser+modify+grep" : "none")} | {(kubernetes ? "on" : "off")} | {output} | {lines:N0} | {cpu:F2} | {(ok ? lines / cpu : 0):N0} | {wall:F2} | {peak / (1024.0 * 1024):F1} | {(peak - idle) / (1024.0 * 1024):F1} |"));
                     if (stored is { } count)
                     {
                         Console.Error.WriteLine($"(elasticsearch stand-in holds {count:N0} documents)");
@@ -96,8 +99,14 @@ public static class IngestBenchmark
         return bytes;
     }
 
-    private static (double Cpu, long PeakRss, double Wall, bool Ok, int? Stored) Ingest(string silo, string logs, string data, string output, bool chain)
+    private static (double Cpu, long PeakRss, double Wall, bool Ok, int? Stored) Ingest(string silo, string logs, string data, string output, bool chain, int pods)
     {
+        using var api = pods > 0 ? new KubernetesStandIn(pods) : null;
+        var kubernetes = api is null ? "" : $"""
+              kubernetes:
+                enabled: true
+                api_server: {api.Server.Uri}
+            """;
         var config = Path.Combine(Path.GetDirectoryName(data)!, $"{Path.GetFileName(data)}.yaml");
         using var elasticsearch = output == "elasticsearch" ? new StandIn() : null;
         var outputConfig = elasticsearch is null ? $"- type: {output}" : $"- type: elasticsearch\n      hosts: [{elasticsearch.Server.Uri}]\n      batch_size: 5MiB";
@@ -114,7 +123,9 @@ public static class IngestBenchmark
             """ : "";
         File.WriteAllText(config, $"""
             data_dir: {data}
+            node_name: bench-node
             logs:
+            {kubernetes}
               inputs:
                 - type: tail
                   paths: ["{logs}/*.log"]
@@ -240,6 +251,41 @@ public static class IngestBenchmark
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    /// <summary>The Kubernetes API stand-in with the bench files' pods on the bench node, started for one run.</summary>
+    private sealed class KubernetesStandIn : IDisposable
+    {
+        public KubernetesStandIn(int pods)
+        {
+            Server = Pipeline.Tests.Support.KubernetesApiStandIn.StartAsync().GetAwaiter().GetResult();
+            for (var f = 0; f < pods; f++)
+            {
+                Server.Put(new k8s.Models.V1Pod
+                {
+                    Metadata = new k8s.Models.V1ObjectMeta
+                    {
+                        Name = $"web-{f}-7c9d8f6b5-x2x4q",
+                        NamespaceProperty = "bench",
+                        Uid = $"6f0c6e0a-0000-4000-8000-{f:d12}",
+                        Labels = new Dictionary<string, string>
+                        {
+                            ["app"] = "web", ["app.kubernetes.io/name"] = "web", ["app.kubernetes.io/instance"] = "web-prod",
+                            ["app.kubernetes.io/version"] = "1.24.0", ["pod-template-hash"] = "7c9d8f6b5", ["team"] = "storefront",
+                        },
+                        Annotations = new Dictionary<string, string>
+                        {
+                            ["kubectl.kubernetes.io/restartedAt"] = "2026-11-25T09:00:00Z", ["prometheus.io/scrape"] = "true", ["prometheus.io/port"] = "9113",
+                        },
+                    },
+                    Spec = new k8s.Models.V1PodSpec { NodeName = "bench-node", Containers = [new k8s.Models.V1Container { Name = "web", Image = "registry.local/storefront/web:1.24.0" }] },
+                });
+            }
+        }
+
+        public Pipeline.Tests.Support.KubernetesApiStandIn Server { get; }
+
+        public void Dispose() => Server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>The Elasticsearch stand-in, started for one run and stopped after it.</summary>

@@ -10,7 +10,10 @@ using Xunit;
 
 namespace Pipeline.Tests.Cluster;
 
-/// <summary>Target grains on a three-silo cluster: each target scraped exactly once per interval, the targets shared evenly.</summary>
+/// <summary>
+/// Target grains on a three-silo cluster: each target scraped exactly once per interval, the targets
+/// shared evenly, and taken over by the other silos when one leaves.
+/// </summary>
 public sealed class ScrapeClusterTests
 {
     private const int Targets = 1000;
@@ -67,7 +70,7 @@ public sealed class ScrapeClusterTests
             var counts = slots.Select(s => perSlot.GetValueOrDefault(s)).ToList();
             if (counts.Any(c => c != 1))
             {
-                wrong.Add($"target {i}: scrapes per slot {string.Join(",", counts)}");
+                wrong.Add($"target {i}: scrapes per slot {string.Join(",", counts)}; arrivals {string.Join(" ", farm.Arrivals(i).Select(a => (a - windowStart).TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
             }
         }
 
@@ -77,6 +80,22 @@ public sealed class ScrapeClusterTests
         Assert.Equal(Silos, loads.Count);
         Assert.All(loads.Values, load => Assert.True(WithinTenPercent(load), $"silo loads {string.Join(", ", loads.Values)}"));
         Assert.All(pool.Active, t => Assert.Equal("up", t.Health));
+
+        // A silo goes away: its targets come back on the two others, which share all of them evenly.
+        var leaving = cluster.Silos[^1];
+        await cluster.StopSiloAsync(leaving);
+        var stopped = DateTimeOffset.UtcNow;
+        pool = await Eventually.Until(
+            () => discovery.GetTargets(),
+            p => p.Active.Count == Targets && SiloLoads(p).Count == Silos - 1 && SiloLoads(p).Values.All(l => Math.Abs(l - (Targets / 2.0)) <= 0.1 * Targets / 2),
+            $"{Targets} targets spread over the {Silos - 1} remaining silos",
+            TimeSpan.FromSeconds(90));
+        Assert.DoesNotContain(leaving.SiloAddress.ToParsableString(), SiloLoads(pool).Keys);
+        await Eventually.Until(
+            () => Task.FromResult(Enumerable.Range(0, Targets).Count(i => farm.Arrivals(i).Any(a => a > stopped + Interval))),
+            scraped => scraped == Targets,
+            "every target scraped again after the silo left",
+            TimeSpan.FromSeconds(60));
     }
 
     private static bool WithinTenPercent(int load) => Math.Abs(load - ((double)Targets / Silos)) <= 0.1 * Targets / Silos;

@@ -94,7 +94,8 @@ public sealed class PipelineConfigLoaderTests
     [InlineData("logs:\n  outputs:\n    - type: elastic\n", "logs.outputs[0] (line 3): unknown output type 'elastic'")]
     [InlineData("logs:\n  inputs:\n    - type: tail\n", "logs.inputs[0] (line 3): a tail input needs 'paths'")]
     [InlineData("logs:\n  inputs:\n    - type: tail\n      paths: relative/*.log\n", "logs.inputs[0] (line 3): path 'relative/*.log' must be absolute")]
-    [InlineData("scrape_configs: []\n", "scrape_configs (line 1): unknown key 'scrape_configs'")]
+    [InlineData("scrape_config:\n  - job_name: x\n", "scrape_config (line 1): unknown key 'scrape_config'")]
+    [InlineData("scrape_configs:\n  - job_name: a\n  - job_name: a\n", "scrape_configs (line 2): two scrape jobs are named 'a'")]
     [InlineData("logs: [1, 2]\n", "logs (line 1): expected a mapping")]
     [InlineData("logs:\n  inputs: {}\n", "logs.inputs (line 2): expected a list")]
     public void Each_kind_of_mistake_is_reported_where_it_is(string yaml, string expected)

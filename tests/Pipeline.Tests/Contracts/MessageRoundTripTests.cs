@@ -35,6 +35,20 @@ public sealed class MessageRoundTripTests
     public void LogSource_round_trips() => Assert.Equal(Source, RoundTrip(Source));
 
     [Fact]
+    public void An_enriched_LogSource_round_trips_with_its_pod_metadata()
+    {
+        var enriched = Source with
+        {
+            Labels = new Dictionary<string, string> { ["app"] = "web" }, Annotations = new Dictionary<string, string> { ["team"] = "shop" },
+            ContainerImage = "web:1", ContainerHash = "web@sha256:ab", Enriched = true,
+        };
+        var copy = RoundTrip(enriched);
+        Assert.Equal(enriched with { Labels = null, Annotations = null }, copy with { Labels = null, Annotations = null });
+        Assert.Equal(enriched.Labels, copy.Labels);
+        Assert.Equal(enriched.Annotations, copy.Annotations);
+    }
+
+    [Fact]
     public void DeliveryResult_round_trips()
     {
         Assert.Equal(DeliveryResult.Failed("store down"), RoundTrip(DeliveryResult.Failed("store down")));

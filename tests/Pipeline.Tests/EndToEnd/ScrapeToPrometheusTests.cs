@@ -79,10 +79,18 @@ public sealed class ScrapeToPrometheusTests
         Assert.Equal("farm", other.Labels["job"]);
         Assert.All(other.Samples, s => Assert.Equal(0, ((s.Value - Other) * 2) % 1));
 
-        // The failed scrapes: up 0 and the series marked stale, so an instant query no longer finds it.
+        // The failed scrapes reach Prometheus: up 0, and the series marked stale, so an instant query no longer finds it.
+        await Eventually.Until(
+            async () =>
+            {
+                var at = DateTimeOffset.UtcNow;
+                var up = await prometheus.QueryAsync($"up{{target=\"{Good}\"}}", at);
+                var current = await prometheus.QueryAsync($"served_total{{target=\"{Good}\"}}", at);
+                return up.Count == 1 && up[0].Value == 0 && current.Count == 0;
+            },
+            done => done,
+            "up 0 and a stale served_total for the failing target");
         var now = DateTimeOffset.UtcNow;
-        Assert.Equal(0, (await prometheus.QueryAsync($"up{{target=\"{Good}\"}}", now)).Single().Value);
-        Assert.Empty(await prometheus.QueryAsync($"served_total{{target=\"{Good}\"}}", now));
         Assert.Equal(1, (await prometheus.QueryAsync($"up{{target=\"{Other}\"}}", now)).Single().Value);
         Assert.Equal(0, (await prometheus.QueryAsync($"up{{target=\"{Garbage}\"}}", now)).Single().Value);
         Assert.NotEmpty(await prometheus.QueryAsync($"scrape_duration_seconds{{target=\"{Other}\"}}", now));

@@ -62,4 +62,46 @@ public sealed class PrometheusRemoteWriteTests
             Assert.Equal(expected[labels["namespace"]], value, precision: 9);
         }
     }
+
+    [Fact]
+    public async Task Write_relabeling_and_external_labels_shape_what_prometheus_stores()
+    {
+        await using var prometheus = await PrometheusProcess.StartAsync();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var options = new RemoteWriteOptions
+        {
+            Url = prometheus.RemoteWriteUrl,
+            Name = "prometheus-relabel",
+            ExternalLabels = [new("cluster", "eu-1"), new("namespace", "from-external")],
+            WriteRelabelRules = Pipeline.Grains.Scraping.Relabeling.RelabelConfigReader.Parse("""
+                write_relabel_configs:
+                  - source_labels: [namespace]
+                    regex: payments
+                    action: drop
+                  - action: labeldrop
+                    regex: pod_template_hash
+                """, "write_relabel_configs"),
+            Queue = new RemoteWriteQueueOptions { MaxShards = 2, BatchSendDeadline = TimeSpan.FromMilliseconds(200) },
+        };
+
+        await using (var queue = new RemoteWriteQueue(options, $"pipeline.test.{Guid.NewGuid():N}"))
+        {
+            foreach (var ns in new[] { "shop", "payments", "billing" })
+            {
+                queue.TryEnqueue(new RemoteWriteSample(
+                    [new("__name__", "pipeline_test_relabeled"), new("namespace", ns), new("pod_template_hash", "5d8f")], at.ToUnixTimeMilliseconds(), 1));
+            }
+
+            queue.TryEnqueue(new RemoteWriteSample([new("__name__", "pipeline_test_relabeled")], at.ToUnixTimeMilliseconds(), 2));
+            await queue.StopAsync();
+            Assert.Equal((3L, 1L), (queue.Counters.SamplesSent, queue.Counters.SamplesDroppedByRelabeling));
+        }
+
+        var stored = await prometheus.QueryAsync("pipeline_test_relabeled", at);
+        Assert.Equal(
+            ["billing", "from-external", "shop"],
+            stored.Select(s => s.Labels["namespace"]).Order(StringComparer.Ordinal));
+        Assert.All(stored, s => Assert.Equal("eu-1", s.Labels["cluster"]));
+        Assert.All(stored, s => Assert.False(s.Labels.ContainsKey("pod_template_hash")));
+    }
 }

@@ -143,6 +143,24 @@ public sealed class RemoteWriteConfigReaderTests
         Assert.Contains(errors, e => e.StartsWith("remote_write[1].headers (line 11): 'Authorization' is set by the sender", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Global_external_labels_given_by_the_caller_reach_every_entry()
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader("""
+            remote_write:
+              - url: http://a:9090/api/v1/write
+              - url: http://b:9090/api/v1/write
+            """));
+        var errors = new List<string>();
+        var root = new ConfigNode((YamlMappingNode)stream.Documents[0].RootNode, "", errors);
+
+        var entries = RemoteWriteConfigReader.ReadAll(root, [new("cluster", "eu-1")]);
+
+        Assert.Empty(errors);
+        Assert.All(entries, e => Assert.Equal([new("cluster", "eu-1")], e.ExternalLabels));
+    }
+
     private static (List<RemoteWriteOptions> Entries, List<string> Errors) Read(string yaml)
     {
         var stream = new YamlStream();

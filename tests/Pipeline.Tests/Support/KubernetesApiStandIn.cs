@@ -15,7 +15,7 @@ namespace Pipeline.Tests.Support;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 that answers like a Kubernetes API server for what discovery
-/// uses: lists and watches of <c>pods</c>, <c>nodes</c>, <c>services</c> (<c>/api/v1/…</c>) and
+/// uses: lists and watches of <c>pods</c>, <c>nodes</c>, <c>services</c>, <c>namespaces</c> (<c>/api/v1/…</c>) and
 /// <c>endpointslices</c> (<c>/apis/discovery.k8s.io/v1/…</c>), cluster-wide and namespaced, with
 /// <c>labelSelector</c>, <c>fieldSelector</c>, <c>metadata.resourceVersion</c> on lists, pages
 /// (<c>limit</c> and <c>continue</c>; a token older than the kept history answers 410), and
@@ -125,6 +125,8 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     public long Put(V1Service service) => Put(KubernetesApiStandInResource.Services, KubernetesJson.Serialize(service));
 
     public long Put(V1EndpointSlice slice) => Put(KubernetesApiStandInResource.EndpointSlices, KubernetesJson.Serialize(slice));
+
+    public long Put(V1Namespace ns) => Put(KubernetesApiStandInResource.Namespaces, KubernetesJson.Serialize(ns));
 
     /// <summary>Adds the object, or replaces the one of the same namespace and name; returns its new resourceVersion.</summary>
     public long Put(KubernetesApiStandInResource resource, string json)

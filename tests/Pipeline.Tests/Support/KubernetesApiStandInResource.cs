@@ -8,7 +8,9 @@ public sealed record KubernetesApiStandInResource(string Plural, string Group, s
     public static readonly KubernetesApiStandInResource Services = new("services", "", "v1", "Service", true);
     public static readonly KubernetesApiStandInResource EndpointSlices = new("endpointslices", "discovery.k8s.io", "discovery.k8s.io/v1", "EndpointSlice", true);
 
-    public static readonly IReadOnlyList<KubernetesApiStandInResource> All = [Pods, Nodes, Services, EndpointSlices];
+    public static readonly KubernetesApiStandInResource Namespaces = new("namespaces", "", "v1", "Namespace", false);
+
+    public static readonly IReadOnlyList<KubernetesApiStandInResource> All = [Pods, Nodes, Services, EndpointSlices, Namespaces];
 
     public string ListKind => Kind + "List";
 }

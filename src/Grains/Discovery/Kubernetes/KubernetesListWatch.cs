@@ -8,7 +8,8 @@ namespace Pipeline.Grains.Discovery.Kubernetes;
 
 /// <summary>
 /// Lists one resource kind (in one namespace, or all) and then watches it from the list's
-/// resourceVersion, keeping <see cref="KubernetesTargetSet"/> up to date; objects are never fetched
+/// resourceVersion, keeping a <see cref="KubernetesTargetSet"/> (or any other
+/// <see cref="IKubernetesObjectSink{T}"/>, such as the pod metadata cache) up to date; objects are never fetched
 /// one by one. A watch that ends or fails is resumed from the last resourceVersion seen (events and
 /// bookmarks move it), so no relist is needed; only a 410 Gone (history compacted past it) forces a
 /// new list. Failures back off exponentially between <c>MinRetryDelay</c> and <c>MaxRetryDelay</c>.
@@ -19,7 +20,7 @@ internal sealed class KubernetesListWatch<T>
     private readonly KubernetesResourceApi<T> _api;
     private readonly KubernetesDiscoveryOptions _options;
     private readonly string? _namespace;
-    private readonly KubernetesTargetSet _targets;
+    private readonly IKubernetesObjectSink<T> _sink;
     private readonly int _scope;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -33,11 +34,17 @@ internal sealed class KubernetesListWatch<T>
     private long _stalls;
 
     public KubernetesListWatch(KubernetesResourceApi<T> api, KubernetesDiscoveryOptions options, string? ns, KubernetesTargetSet targets, int scope, ILogger logger, TimeProvider time)
+        : this(api, options, ns, new KubernetesTargetSetSink<T>(api, targets), scope, logger, time)
+    {
+    }
+
+    /// <summary>Feeds the objects themselves to <paramref name="sink"/> instead of target groups.</summary>
+    public KubernetesListWatch(KubernetesResourceApi<T> api, KubernetesDiscoveryOptions options, string? ns, IKubernetesObjectSink<T> sink, int scope, ILogger logger, TimeProvider time)
     {
         _api = api;
         _options = options;
         _namespace = ns;
-        _targets = targets;
+        _sink = sink;
         _scope = scope;
         _logger = logger;
         _time = time;
@@ -84,7 +91,7 @@ internal sealed class KubernetesListWatch<T>
                     while (!string.IsNullOrEmpty(next));
 
                     Interlocked.Increment(ref _lists);
-                    _targets.Replace(_scope, items.Select(_api.Build));
+                    _sink.Replace(_scope, items);
                     _lastError = null;
                     ResourceVersion = version ?? "";
                     KubernetesDiscoveryLog.LogDebugListed(_logger, _options.Role, where, items.Count, ResourceVersion);
@@ -191,11 +198,11 @@ internal sealed class KubernetesListWatch<T>
             case WatchEventType.Added:
             case WatchEventType.Modified:
                 Interlocked.Increment(ref _events);
-                _targets.Upsert(_scope, _api.Build(item));
+                _sink.Upsert(_scope, item);
                 break;
             case WatchEventType.Deleted:
                 Interlocked.Increment(ref _events);
-                _targets.Remove(_scope, _api.SourceOf(item));
+                _sink.Remove(_scope, item);
                 break;
             case WatchEventType.Bookmark:
                 Interlocked.Increment(ref _bookmarks);

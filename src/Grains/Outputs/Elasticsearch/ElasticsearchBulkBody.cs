@@ -78,7 +78,7 @@ internal sealed class ElasticsearchBulkBody : IDisposable
 
         _documentStarts[_count] = _buffer.Length;
         _writer.Reset(_buffer);
-        if (record.Fields is { } fields && fields.ContainsKey(TenantMember))
+        if (!record.SourceMetadataPending && record.Fields is { } fields && fields.ContainsKey(TenantMember))
         {
             WriteDisplacingTenant(record);
         }

@@ -184,19 +184,15 @@ public sealed partial class TargetGrain : Grain, ITargetGrain, IGrainMigrationPa
     {
         try
         {
-            while (!cancellation.IsCancellationRequested)
+            await ScrapeLoop.RunAsync(scraper.ScrapeAsync, schedule, _time, report =>
             {
-                var now = _time.GetUtcNow();
-                var next = schedule.NextAfter(now);
-                await Task.Delay(next - now, _time, cancellation);
-                var report = await scraper.ScrapeAsync(cancellation);
                 _metrics.Scraped(scraper.Job.JobName, report.Up, report.SamplesPostMetricRelabeling, report.Duration);
                 lock (_gate)
                 {
                     _last = report;
                     _scrapes++;
                 }
-            }
+            }, cancellation);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

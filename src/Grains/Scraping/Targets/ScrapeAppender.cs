@@ -178,6 +178,8 @@ internal sealed class ScrapeAppender : IExpositionVisitor
         {
             _cache.EvictSeenBefore(previousGood);
         }
+
+        _cache.Compact();
     }
 
     /// <summary>The scrape failed: drops its samples and adds markers (at its time) for every series of the last good scrape.</summary>

@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Text;
 using Pipeline.Grains.Scraping.Exposition;
 
@@ -10,21 +11,24 @@ namespace Pipeline.Grains.Scraping.Targets;
 /// buffer and allocates nothing. Entries not seen for a scrape are evicted after the next
 /// successful one, as Prometheus's scrape cache does. Not thread-safe.
 /// </summary>
+/// <remarks>
+/// The identity is kept as its 128-bit XxHash (seeded per cache) rather than as the bytes: 16 bytes
+/// inside the dictionary entry instead of an array of ~100 per series. Two series of one target
+/// sharing a hash is a 2^-128 event per pair, and could only ever mix that target's own series.
+/// </remarks>
 internal sealed class ScrapeSeriesCache
 {
     // 0xFF never occurs in UTF-8, so it ends every part of a key unambiguously.
     private const byte Separator = 0xFF;
 
-    private readonly Dictionary<byte[], ScrapeSeries> _series;
-    private readonly Dictionary<byte[], ScrapeSeries>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly Dictionary<UInt128, ScrapeSeries> _series = [];
     private readonly ScrapeSeriesLabeler _labeler;
+    private readonly long _seed = Random.Shared.NextInt64();
     private byte[] _key = new byte[1024];
 
     public ScrapeSeriesCache(ScrapeSeriesLabeler labeler)
     {
         _labeler = labeler;
-        _series = new Dictionary<byte[], ScrapeSeries>(new ScrapeSeriesKeyComparer());
-        _lookup = _series.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
     public int Count => _series.Count;
@@ -35,14 +39,14 @@ internal sealed class ScrapeSeriesCache
     /// <exception cref="ExpositionException">A new series breaks a label limit: the scrape fails and nothing is cached.</exception>
     public ScrapeSeries GetOrAdd(in ExpositionSample sample)
     {
-        var key = _key.AsSpan(0, WriteKey(in sample));
-        if (_lookup.TryGetValue(key, out var series))
+        var key = XxHash128.HashToUInt128(_key.AsSpan(0, WriteKey(in sample)), _seed);
+        if (_series.TryGetValue(key, out var series))
         {
             return series;
         }
 
         series = new ScrapeSeries(_labeler.Build(in sample));
-        _lookup.TryAdd(key, series);
+        _series.Add(key, series);
         return series;
     }
 
@@ -62,13 +66,22 @@ internal sealed class ScrapeSeriesCache
         if (removed > 0)
         {
             _labeler.Trim(_series.Count);
-            if (_series.Count < _series.EnsureCapacity(0) / 4)
-            {
-                _series.TrimExcess();
-            }
         }
 
         return removed;
+    }
+
+    /// <summary>
+    /// Gives back the room a growing dictionary reserved (up to twice its entries) once a scrape is
+    /// done: a steady target keeps an eighth spare, not a half.
+    /// </summary>
+    public void Compact()
+    {
+        var count = _series.Count;
+        if (_series.EnsureCapacity(0) > count + (count / 2) + 64)
+        {
+            _series.TrimExcess(count + (count / 8) + 16);
+        }
     }
 
     private int WriteKey(in ExpositionSample sample)

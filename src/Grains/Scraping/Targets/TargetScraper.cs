@@ -162,12 +162,12 @@ public sealed class TargetScraper : IDisposable
                 content.Headers.ContentEncoding.Count == 0 ? null : string.Join(", ", content.Headers.ContentEncoding),
                 _appender,
                 linked.Token).ConfigureAwait(false);
-            if (timeout.IsCancellationRequested)
+            if (result.Error is null)
             {
-                return TimeoutError();
+                return null;
             }
 
-            return result.Error?.ToString();
+            return timeout.IsCancellationRequested ? TimeoutError() : result.Error.ToString();
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {

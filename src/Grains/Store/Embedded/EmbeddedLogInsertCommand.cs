@@ -70,7 +70,9 @@ internal sealed class EmbeddedLogInsertCommand : IDisposable
         var message = record.Log ?? string.Empty;
         _log.Value = message;
         _flags.Value = (int)record.Flags;
-        _fields.Value = record.Fields is { Count: > 0 } fields ? fields.ToJsonString() : DBNull.Value;
+        _fields.Value = record.SourceMetadataPending
+            ? record.SourceMetadata?.FieldsJson ?? LogEventDocument.SourceMetadataJson(record.Source)
+            : record.Fields is { Count: > 0 } fields ? fields.ToJsonString() : DBNull.Value;
         if (_command.ExecuteNonQuery() == 0)
         {
             return 0;
