@@ -157,10 +157,12 @@ public static class ScrapeBenchmark
             return result with { Problem = $"did not get ready:\n{process.Output}" };
         }
 
+        // Idle CPU over the second half of the idle wait only: the first half still holds start-up (JIT, first activations).
+        await Task.Delay(options.Idle / 2);
         var idleCpu0 = ProcessStat.CpuSeconds(process.Id);
-        await Task.Delay(options.Idle);
+        await Task.Delay(options.Idle / 2);
         var idle = ProcessStat.RssBytes(process.Id);
-        var idleCpuPerSecond = (ProcessStat.CpuSeconds(process.Id) - idleCpu0) / options.Idle.TotalSeconds;
+        var idleCpuPerSecond = (ProcessStat.CpuSeconds(process.Id) - idleCpu0) / (options.Idle / 2).TotalSeconds;
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{system}: ready, idle rss {idle / MiB:F1} MiB and cpu {idleCpuPerSecond * 1000:F0} ms/s with every target answering 503; opening the targets"));
 
         // The target server's counts run across systems: this run's are the differences from here.
