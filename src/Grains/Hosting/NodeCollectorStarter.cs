@@ -12,59 +12,25 @@ internal sealed partial class NodeCollectorStarter(
     PipelineConfig config,
     IGrainFactory grains,
     TimeProvider time,
-    ILogger<NodeCollectorStarter> logger) : ILifecycleParticipant<ISiloLifecycle>
+    ILogger<NodeCollectorStarter> logger) : PeriodicSiloTask(time)
 {
-    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
-    private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(5);
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(NodeCollectorStarter), ServiceLifecycleStage.Active, Start, Stop);
+    protected override bool Enabled => config.Logs.Inputs.Count > 0;
 
-    private Task Start(CancellationToken cancellation)
+    protected override async Task RunOnceAsync(CancellationToken cancellation)
     {
-        if (config.Logs.Inputs.Count > 0)
+        try
         {
-            _loop = KeepRunningAsync(_stopping.Token);
+            var status = await grains.GetGrain<INodeCollectorGrain>(config.NodeName).Start();
+            if (status.Error is not null)
+            {
+                LogIdle(logger, config.NodeName, status.Error);
+            }
         }
-
-        return Task.CompletedTask;
-    }
-
-    private async Task Stop(CancellationToken cancellation)
-    {
-        await _stopping.CancelAsync();
-        if (_loop is not null)
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
-            await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
-
-    private async Task KeepRunningAsync(CancellationToken cancellation)
-    {
-        var collector = grains.GetGrain<INodeCollectorGrain>(config.NodeName);
-        while (!cancellation.IsCancellationRequested)
-        {
-            try
-            {
-                var status = await collector.Start();
-                if (status.Error is not null)
-                {
-                    LogIdle(logger, config.NodeName, status.Error);
-                }
-            }
-            catch (Exception e) when (!cancellation.IsCancellationRequested)
-            {
-                LogStartFailed(logger, e, config.NodeName);
-            }
-
-            try
-            {
-                await Task.Delay(CheckInterval, time, cancellation);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            LogStartFailed(logger, e, config.NodeName);
         }
     }
 

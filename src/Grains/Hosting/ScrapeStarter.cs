@@ -6,62 +6,29 @@ namespace Pipeline.Grains.Hosting;
 
 /// <summary>
 /// Keeps one discovery grain per scrape job running: every silo asks each job's grain to start once
-/// the silo is active and again now and then, so a grain lost with its silo comes back elsewhere.
+/// the silo is active and again every 10 s, so a grain lost with its silo comes back elsewhere.
 /// </summary>
 internal sealed partial class ScrapeStarter(
     PipelineConfig config,
     IGrainFactory grains,
     TimeProvider time,
-    ILogger<ScrapeStarter> logger) : ILifecycleParticipant<ISiloLifecycle>
+    ILogger<ScrapeStarter> logger) : PeriodicSiloTask(time)
 {
-    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(10);
-    private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(10);
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(ScrapeStarter), ServiceLifecycleStage.Active, Start, Stop);
+    protected override bool Enabled => config.Metrics.ScrapeJobs.Count > 0;
 
-    private Task Start(CancellationToken cancellation)
+    protected override async Task RunOnceAsync(CancellationToken cancellation)
     {
-        if (config.Metrics.ScrapeJobs.Count > 0)
+        foreach (var job in config.Metrics.ScrapeJobs)
         {
-            _loop = KeepRunningAsync(_stopping.Token);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private async Task Stop(CancellationToken cancellation)
-    {
-        await _stopping.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
-
-    private async Task KeepRunningAsync(CancellationToken cancellation)
-    {
-        while (!cancellation.IsCancellationRequested)
-        {
-            foreach (var job in config.Metrics.ScrapeJobs)
-            {
-                try
-                {
-                    await grains.GetGrain<IDiscoveryGrain>(job.JobName).Start();
-                }
-                catch (Exception e) when (!cancellation.IsCancellationRequested)
-                {
-                    LogStartFailed(logger, e, job.JobName);
-                }
-            }
-
             try
             {
-                await Task.Delay(CheckInterval, time, cancellation);
+                await grains.GetGrain<IDiscoveryGrain>(job.JobName).Start();
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (!cancellation.IsCancellationRequested)
             {
+                LogStartFailed(logger, e, job.JobName);
             }
         }
     }

@@ -1,10 +1,6 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.Discovery;
 
@@ -32,15 +28,9 @@ internal sealed class HttpSdServer : IAsyncDisposable
     public static async Task<HttpSdServer> StartAsync()
     {
         var server = new HttpSdServer();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
+        var (app, address) = await LoopbackHttpServer.StartAsync(server.HandleAsync);
         server._app = app;
-        server.Url = new Uri(new Uri(app.Urls.First()), "/targets");
+        server.Url = new Uri(address, "/targets");
         return server;
     }
 

@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Pipeline.Tests.Support;
 
@@ -16,14 +11,11 @@ namespace Pipeline.Tests.Support;
 /// </summary>
 public sealed class ScrapeTargetFarm : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<int, List<DateTimeOffset>> _arrivals = new();
 
-    private ScrapeTargetFarm(WebApplication app, Func<int, int, TargetAnswer> answer)
-    {
-        _app = app;
-        Answer = answer;
-    }
+    private WebApplication? _app;
+
+    private ScrapeTargetFarm(Func<int, int, TargetAnswer> answer) => Answer = answer;
 
     /// <summary>What target i answers to its n-th request.</summary>
     public Func<int, int, TargetAnswer> Answer { get; set; }
@@ -33,15 +25,10 @@ public sealed class ScrapeTargetFarm : IAsyncDisposable
 
     public static async Task<ScrapeTargetFarm> StartAsync(Func<int, int, TargetAnswer> answer)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var farm = new ScrapeTargetFarm(app, answer);
-        app.Run(farm.HandleAsync);
-        await app.StartAsync();
-        farm.Address = new Uri(app.Urls.First()).Authority;
+        var farm = new ScrapeTargetFarm(answer);
+        var (app, address) = await LoopbackHttpServer.StartAsync(farm.HandleAsync);
+        farm._app = app;
+        farm.Address = address.Authority;
         return farm;
     }
 
@@ -66,7 +53,7 @@ public sealed class ScrapeTargetFarm : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        await _app!.StopAsync();
         await _app.DisposeAsync();
     }
 

@@ -1,12 +1,8 @@
 using System.IO.Compression;
-using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.Scraping.Targets;
 
@@ -33,14 +29,8 @@ public sealed class ScrapeTargetStandIn : IAsyncDisposable
     public static async Task<ScrapeTargetStandIn> StartAsync()
     {
         var standIn = new ScrapeTargetStandIn();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Run(standIn.HandleAsync);
-        await app.StartAsync();
-        standIn.Uri = new Uri(app.Urls.First());
+        var (app, address) = await LoopbackHttpServer.StartAsync(standIn.HandleAsync);
+        standIn.Uri = address;
         standIn._app = app;
         return standIn;
     }
