@@ -151,18 +151,7 @@ internal sealed class ConfigNode
                 result.AddRange(text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                 break;
             case YamlSequenceNode sequence:
-                foreach (var item in sequence)
-                {
-                    if (item is YamlScalarNode { Value: { } value })
-                    {
-                        result.Add(value);
-                    }
-                    else
-                    {
-                        ValueError(key, item, "expected a list of strings");
-                    }
-                }
-
+                AddScalars(key, sequence, result, "expected a list of strings");
                 break;
             default:
                 ValueError(key, node, "expected a list of strings");
@@ -170,6 +159,22 @@ internal sealed class ConfigNode
         }
 
         return result;
+    }
+
+    /// <summary>The scalar items of a sequence (an empty one as ""); any other item is reported with <paramref name="problem"/>.</summary>
+    private void AddScalars(string key, YamlSequenceNode sequence, List<string> into, string problem)
+    {
+        foreach (var item in sequence)
+        {
+            if (item is YamlScalarNode { Value: var value })
+            {
+                into.Add(value ?? string.Empty);
+            }
+            else
+            {
+                ValueError(key, item, problem);
+            }
+        }
     }
 
     /// <summary>A number such as <c>0.5</c> or <c>1000</c>, from <paramref name="min"/> to <paramref name="max"/>.</summary>
@@ -235,18 +240,7 @@ internal sealed class ConfigNode
                             values.Add(single ?? string.Empty);
                             break;
                         case YamlSequenceNode sequence:
-                            foreach (var item in sequence)
-                            {
-                                if (item is YamlScalarNode { Value: var value })
-                                {
-                                    values.Add(value ?? string.Empty);
-                                }
-                                else
-                                {
-                                    ValueError(key, item, "expected a list of single values");
-                                }
-                            }
-
+                            AddScalars(key, sequence, values, "expected a list of single values");
                             break;
                         default:
                             ValueError(key, v, "expected name: [values] pairs");
