@@ -54,18 +54,26 @@ public sealed class ScrapeClusterTests
             "every target scraped after placement settled",
             TimeSpan.FromSeconds(60));
         var windowStart = DateTimeOffset.UtcNow;
-        var windowEnd = windowStart + (CheckedSlots * Interval);
-        await Task.Delay(windowEnd - DateTimeOffset.UtcNow + Interval);
-
         var job = PipelineConfigLoader.Parse(yaml).Metrics.ScrapeJobs.Single();
         var builderForKeys = new TargetBuilder(job.Target);
+        var schedules = Enumerable.Range(0, Targets)
+            .Select(i => builderForKeys.Build(LabelSet.Of("__address__", farm.Address), LabelSet.Of("__metrics_path__", ScrapeTargetFarm.PathOf(i), "target", $"{i}")).Target!)
+            .Select(t => ScrapeSchedule.For(t.Key, t.ScrapeInterval))
+            .ToList();
+        var firstSlots = schedules.Select(s => s.SlotOf(windowStart) + 1).ToList();
+
+        // The window is over for a target once it was scraped in a slot after the checked ones.
+        await Eventually.Until(
+            () => Task.FromResult(Enumerable.Range(0, Targets).Count(i => farm.Arrivals(i).Any(a => schedules[i].SlotOf(a) >= firstSlots[i] + CheckedSlots))),
+            done => done == Targets,
+            $"every target scraped past its {CheckedSlots} checked slots",
+            TimeSpan.FromSeconds(60));
+
         var wrong = new List<string>();
         for (var i = 0; i < Targets; i++)
         {
-            var target = builderForKeys.Build(LabelSet.Of("__address__", farm.Address), LabelSet.Of("__metrics_path__", ScrapeTargetFarm.PathOf(i), "target", $"{i}")).Target!;
-            var schedule = ScrapeSchedule.For(target.Key, target.ScrapeInterval);
-            var firstSlot = schedule.SlotOf(windowStart) + 1;
-            var slots = Enumerable.Range(0, CheckedSlots).Select(s => firstSlot + s).ToList();
+            var schedule = schedules[i];
+            var slots = Enumerable.Range(0, CheckedSlots).Select(s => firstSlots[i] + s).ToList();
             var perSlot = farm.Arrivals(i).GroupBy(schedule.SlotOf).ToDictionary(g => g.Key, g => g.Count());
             var counts = slots.Select(s => perSlot.GetValueOrDefault(s)).ToList();
             if (counts.Any(c => c != 1))

@@ -8,10 +8,15 @@ public sealed class ScrapeLoopTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>A wall clock behind the timers: every timer fires before the clock reaches the time it was set for.</summary>
-    private sealed class LaggingClock(TimeSpan lag) : TimeProvider
+    /// <summary>
+    /// The system clock moved by <see cref="Offset"/>: behind it, every timer fires before the clock reaches the
+    /// time it was set for; moved ahead during a scrape, the scrape took that long.
+    /// </summary>
+    private sealed class OffsetClock(TimeSpan offset) : TimeProvider
     {
-        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() - lag;
+        public TimeSpan Offset { get; set; } = offset;
+
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
     }
 
     [Theory]
@@ -19,7 +24,7 @@ public sealed class ScrapeLoopTests
     [InlineData(7)]
     public async Task Each_slot_is_scraped_once_and_never_before_it_starts_even_when_timers_wake_early(int lagMs)
     {
-        var clock = new LaggingClock(TimeSpan.FromMilliseconds(lagMs));
+        var clock = new OffsetClock(-TimeSpan.FromMilliseconds(lagMs));
         var schedule = ScrapeSchedule.For(0x1234_5678_9ABC_DEF0UL, Interval);
         var starts = new List<DateTimeOffset>();
         using var stop = new CancellationTokenSource();
@@ -50,25 +55,27 @@ public sealed class ScrapeLoopTests
     public async Task A_scrape_that_overruns_skips_the_slots_it_covered()
     {
         var schedule = ScrapeSchedule.For(42, Interval);
+        var clock = new OffsetClock(TimeSpan.Zero);
         var slots = new List<long>();
         using var stop = new CancellationTokenSource();
         var loop = ScrapeLoop.RunAsync(
-            async cancel =>
+            _ =>
             {
-                slots.Add(schedule.SlotOf(TimeProvider.System.GetUtcNow()));
+                slots.Add(schedule.SlotOf(clock.GetUtcNow()));
                 if (slots.Count == 1)
                 {
-                    await Task.Delay(Interval * 2.5, cancel);
+                    // The first scrape takes two and a half intervals.
+                    clock.Offset += Interval * 2.5;
                 }
                 else if (slots.Count == 3)
                 {
                     stop.Cancel();
                 }
 
-                return new ScrapeReport(DateTimeOffset.UtcNow, TimeSpan.Zero, null, 0, 0, 0);
+                return Task.FromResult(new ScrapeReport(clock.GetUtcNow(), TimeSpan.Zero, null, 0, 0, 0));
             },
             schedule,
-            TimeProvider.System,
+            clock,
             _ => { },
             stop.Token);
         await loop;
