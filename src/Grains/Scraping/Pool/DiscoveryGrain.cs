@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Contracts.Metrics;
 using Pipeline.Grains.Discovery;
 using Pipeline.Grains.Placement;
-using Pipeline.Grains.Scraping.Relabeling;
 using Pipeline.Grains.Search;
 
 namespace Pipeline.Grains.Scraping.Pool;
@@ -106,7 +105,7 @@ public sealed partial class DiscoveryGrain : Grain, IDiscoveryGrain
             Job = job,
             Active = [.. statuses.OfType<ScrapeTargetStatus>().OrderBy(s => s.ScrapeUrl, StringComparer.Ordinal)],
             DroppedCount = _targets?.DroppedCount ?? 0,
-            Dropped = _targets is null ? [] : [.. _targets.Dropped.Select(Pairs)],
+            Dropped = _targets is null ? [] : [.. _targets.Dropped.Select(d => d.ToPairs())],
             DiscoveryErrors = errors,
         };
     }
@@ -183,7 +182,7 @@ public sealed partial class DiscoveryGrain : Grain, IDiscoveryGrain
             {
                 if (!_running.TryGetValue(key, out var spec))
                 {
-                    spec = new ScrapeTargetSpec { Job = name, DiscoveredLabels = Pairs(targets.Active[key].DiscoveredLabels) };
+                    spec = new ScrapeTargetSpec { Job = name, DiscoveredLabels = targets.Active[key].DiscoveredLabels.ToPairs() };
                     _running[key] = spec;
                 }
 
@@ -239,9 +238,6 @@ public sealed partial class DiscoveryGrain : Grain, IDiscoveryGrain
 
         return placed;
     }
-
-    private static KeyValuePair<string, string>[] Pairs(LabelSet labels) =>
-        [.. labels.AsSpan().ToArray().Select(l => KeyValuePair.Create(l.Name, l.Value))];
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Discovery of scrape job {Job} started with {Discoverers} discoverer(s)")]
     private static partial void LogStarted(ILogger logger, string job, int discoverers);

@@ -153,7 +153,7 @@ public sealed partial class TargetGrain : Grain, ITargetGrain, IGrainMigrationPa
         {
             ScrapePool = _spec.Job,
             ScrapeUrl = target?.Url ?? "",
-            Labels = target is null ? [] : [.. target.Labels.AsSpan().ToArray().Select(l => KeyValuePair.Create(l.Name, l.Value))],
+            Labels = target?.Labels.ToPairs() ?? [],
             DiscoveredLabels = _spec.DiscoveredLabels,
             Health = _buildError is not null ? "down" : last is null ? "unknown" : last.Value.Up ? "up" : "down",
             LastError = _buildError ?? last?.Error ?? "",

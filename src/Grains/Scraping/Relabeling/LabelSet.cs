@@ -146,6 +146,18 @@ public sealed class LabelSet : IEquatable<LabelSet>, IReadOnlyList<Label>
         return hash;
     }
 
+    /// <summary>The labels as name/value pairs, in name order (how they cross silos and reach JSON).</summary>
+    public KeyValuePair<string, string>[] ToPairs()
+    {
+        var pairs = new KeyValuePair<string, string>[_labels.Length];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            pairs[i] = new(_labels[i].Name, _labels[i].Value);
+        }
+
+        return pairs;
+    }
+
     /// <summary>The labels whose names do not start with <c>__</c> (what a target or series shows).</summary>
     public LabelSet WithoutReserved()
     {
