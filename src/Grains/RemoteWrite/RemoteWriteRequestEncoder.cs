@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
 using Google.Protobuf;
 using Snappier;
 
@@ -9,12 +8,12 @@ namespace Pipeline.Grains.RemoteWrite;
 /// <summary>
 /// Turns a batch of samples into a remote write 1.0 request body: a <c>prometheus.WriteRequest</c>
 /// written field by field straight into a pooled buffer (no message object per series or sample;
-/// sizes from <see cref="CodedOutputStream"/>'s helpers, each string's UTF-8 length counted once)
-/// and then snappy block-compressed. One encoder belongs to one shard; its buffers are
+/// sizes from <see cref="CodedOutputStream"/>'s helpers; each series' label fields copied as encoded
+/// once by <see cref="RemoteWriteSeries"/>) and then snappy block-compressed. One encoder belongs to one shard; its buffers are
 /// rented once and grow to the largest request, so steady sending allocates nothing per sample.
 /// </summary>
 /// <remarks>
-/// Consecutive samples sharing the same <see cref="RemoteWriteSample.Labels"/> array travel as
+/// Consecutive samples sharing the same <see cref="RemoteWriteSample.Series"/> object travel as
 /// one <c>TimeSeries</c> with several samples; any other sample starts a new one. Fields holding
 /// their proto3 default (empty string, value 0, timestamp 0) are left out, as protoc's code does,
 /// so a decoder sees exactly what was queued. The output bytes equal those of the generated
@@ -24,17 +23,13 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
 {
     // Tags: field number << 3 | wire type (2 = length-delimited, 1 = 64-bit, 0 = varint).
     private const byte TimeSeriesTag = (1 << 3) | 2; // WriteRequest.timeseries = 1
-    private const byte LabelTag = (1 << 3) | 2;      // TimeSeries.labels = 1
     private const byte SampleTag = (2 << 3) | 2;     // TimeSeries.samples = 2
-    private const byte NameTag = (1 << 3) | 2;       // Label.name = 1
-    private const byte ValueTag = (2 << 3) | 2;      // Label.value = 2
     private const byte SampleValueTag = (1 << 3) | 1; // Sample.value = 1 (double)
     private const byte TimestampTag = 2 << 3;        // Sample.timestamp = 2 (int64)
 
     private byte[] _protobuf;
     private byte[] _compressed;
     private int[] _seriesSizes;
-    private int[] _stringBytes;
     private int _protobufLength;
 
     public RemoteWriteRequestEncoder(int initialBytes = 64 * 1024)
@@ -42,7 +37,6 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
         _protobuf = ArrayPool<byte>.Shared.Rent(initialBytes);
         _compressed = ArrayPool<byte>.Shared.Rent(Snappy.GetMaxCompressedLength(initialBytes));
         _seriesSizes = ArrayPool<int>.Shared.Rent(256);
-        _stringBytes = ArrayPool<int>.Shared.Rent(4096);
     }
 
     /// <summary>Size of the last request before compression.</summary>
@@ -66,27 +60,14 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
     /// <summary>The uncompressed <c>WriteRequest</c> for <paramref name="samples"/>; valid until the next call.</summary>
     public ReadOnlyMemory<byte> EncodeProtobuf(ReadOnlySpan<RemoteWriteSample> samples)
     {
-        // First pass: the size of every time series (each is written after its length), and the
-        // UTF-8 length of every label name and value, so the second pass never counts them again.
+        // First pass: the size of every time series (each is written after its length).
         var series = 0;
-        var strings = 0;
         long total = 0;
         for (var i = 0; i < samples.Length;)
         {
             var end = SeriesEnd(samples, i);
-            var labels = samples[i].Labels;
             Grow(ref _seriesSizes, series + 1);
-            Grow(ref _stringBytes, strings + (2 * labels.Length));
-            var size = 0;
-            foreach (var label in labels)
-            {
-                var name = Encoding.UTF8.GetByteCount(label.Name);
-                var value = Encoding.UTF8.GetByteCount(label.Value);
-                _stringBytes[strings++] = name;
-                _stringBytes[strings++] = value;
-                var labelSize = StringFieldSize(name) + StringFieldSize(value);
-                size += 1 + CodedOutputStream.ComputeLengthSize(labelSize) + labelSize;
-            }
+            var size = samples[i].Series.EncodedLength;
 
             for (var j = i; j < end; j++)
             {
@@ -114,21 +95,14 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
         var buffer = _protobuf.AsSpan(0, (int)total);
         var position = 0;
         series = 0;
-        strings = 0;
         for (var i = 0; i < samples.Length;)
         {
             var end = SeriesEnd(samples, i);
             buffer[position++] = TimeSeriesTag;
             position += WriteVarint(buffer[position..], (uint)_seriesSizes[series++]);
-            foreach (var label in samples[i].Labels)
-            {
-                var name = _stringBytes[strings++];
-                var value = _stringBytes[strings++];
-                buffer[position++] = LabelTag;
-                position += WriteVarint(buffer[position..], (uint)(StringFieldSize(name) + StringFieldSize(value)));
-                position += WriteString(buffer[position..], NameTag, label.Name, name);
-                position += WriteString(buffer[position..], ValueTag, label.Value, value);
-            }
+            var labels = samples[i].Series.EncodedLabels;
+            labels.CopyTo(buffer[position..]);
+            position += labels.Length;
 
             for (var j = i; j < end; j++)
             {
@@ -158,9 +132,9 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
 
     private static int SeriesEnd(ReadOnlySpan<RemoteWriteSample> samples, int start)
     {
-        var labels = samples[start].Labels;
+        var series = samples[start].Series;
         var end = start + 1;
-        while (end < samples.Length && ReferenceEquals(samples[end].Labels, labels))
+        while (end < samples.Length && ReferenceEquals(samples[end].Series, series))
         {
             end++;
         }
@@ -181,25 +155,11 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
         array = larger;
     }
 
-    private static int StringFieldSize(int bytes) => bytes == 0 ? 0 : 1 + CodedOutputStream.ComputeLengthSize(bytes) + bytes;
-
     private static int SampleSize(in RemoteWriteSample sample) =>
         (HasValue(sample.Value) ? 1 + 8 : 0) + (sample.TimestampMs != 0 ? 1 + CodedOutputStream.ComputeInt64Size(sample.TimestampMs) : 0);
 
     // Only +0.0 is the default: -0.0 and NaNs (Prometheus's staleness marker among them) are sent.
     private static bool HasValue(double value) => BitConverter.DoubleToInt64Bits(value) != 0;
-
-    private static int WriteString(Span<byte> buffer, byte tag, string text, int bytes)
-    {
-        if (bytes == 0)
-        {
-            return 0;
-        }
-
-        buffer[0] = tag;
-        var position = 1 + WriteVarint(buffer[1..], (uint)bytes);
-        return position + Encoding.UTF8.GetBytes(text, buffer[position..]);
-    }
 
     private static int WriteVarint(Span<byte> buffer, ulong value)
     {
@@ -219,10 +179,8 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
         ArrayPool<byte>.Shared.Return(_protobuf);
         ArrayPool<byte>.Shared.Return(_compressed);
         ArrayPool<int>.Shared.Return(_seriesSizes);
-        ArrayPool<int>.Shared.Return(_stringBytes);
         _protobuf = [];
         _compressed = [];
         _seriesSizes = [];
-        _stringBytes = [];
     }
 }

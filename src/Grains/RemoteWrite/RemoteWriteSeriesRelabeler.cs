@@ -6,8 +6,8 @@ namespace Pipeline.Grains.RemoteWrite;
 /// <summary>
 /// What a <c>remote_write</c> entry does to a series before it is queued: add <c>external_labels</c>
 /// (a label the series has wins), then run <c>write_relabel_configs</c>, as Prometheus's queue
-/// manager does. The outcome is cached per label array: producers hand the same array for every
-/// sample of a series, so relabeling runs once per series, not per sample.
+/// manager does. The outcome is cached per series object: producers hand the same object for every
+/// sample of a series, so labels are decoded and relabeled once per series, not per sample.
 /// </summary>
 /// <remarks>
 /// Safe for concurrent producers. The cache is bounded: between two trims it may grow by as many
@@ -22,7 +22,7 @@ internal sealed class RemoteWriteSeriesRelabeler
 
     private readonly IReadOnlyList<RelabelRule> _rules;
     private readonly KeyValuePair<string, string>[] _externalLabels;
-    private readonly ConcurrentDictionary<RemoteWriteLabel[], CachedSeries> _cache = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<RemoteWriteSeries, CachedSeries> _cache = new(ReferenceEqualityComparer.Instance);
     private readonly object _trimGate = new();
     private int _count;
     private int _reused;
@@ -49,14 +49,14 @@ internal sealed class RemoteWriteSeriesRelabeler
             : new RemoteWriteSeriesRelabeler(options.WriteRelabelRules, options.ExternalLabels, minTrimThreshold);
 
     /// <summary>
-    /// The labels to send for a series, or null when a rule dropped it (or left it with no label).
-    /// The same array is answered for the same <paramref name="labels"/> reference while it is cached;
-    /// <paramref name="labels"/> itself when nothing changed.
+    /// The series to send for a series, or null when a rule dropped it (or left it with no label).
+    /// The same object is answered for the same <paramref name="series"/> reference while it is cached;
+    /// <paramref name="series"/> itself when nothing changed.
     /// </summary>
-    public RemoteWriteLabel[]? Relabel(RemoteWriteLabel[] labels)
+    public RemoteWriteSeries? Relabel(RemoteWriteSeries series)
     {
         var generation = Volatile.Read(ref _generation);
-        if (_cache.TryGetValue(labels, out var cached))
+        if (_cache.TryGetValue(series, out var cached))
         {
             if (cached.LastUsed != generation)
             {
@@ -68,11 +68,11 @@ internal sealed class RemoteWriteSeriesRelabeler
             return cached.Labels;
         }
 
-        var result = Compute(labels);
-        if (!_cache.TryAdd(labels, new CachedSeries(result, generation)))
+        var result = Compute(series);
+        if (!_cache.TryAdd(series, new CachedSeries(result, generation)))
         {
             // Another producer relabeled the same series meanwhile: answer its array, so a series keeps one.
-            return _cache.TryGetValue(labels, out cached) ? cached.Labels : result;
+            return _cache.TryGetValue(series, out cached) ? cached.Labels : result;
         }
 
         if (Interlocked.Increment(ref _count) >= Volatile.Read(ref _trimAt))
@@ -83,8 +83,9 @@ internal sealed class RemoteWriteSeriesRelabeler
         return result;
     }
 
-    private RemoteWriteLabel[]? Compute(RemoteWriteLabel[] labels)
+    private RemoteWriteSeries? Compute(RemoteWriteSeries series)
     {
+        var labels = series.DecodeLabels();
         var builder = new LabelSetBuilder(labels.Length + _externalLabels.Length + 4);
         foreach (var label in labels)
         {
@@ -115,7 +116,7 @@ internal sealed class RemoteWriteSeriesRelabeler
 
             if (same)
             {
-                return labels;
+                return series;
             }
         }
 
@@ -126,7 +127,7 @@ internal sealed class RemoteWriteSeriesRelabeler
             result[i] = new RemoteWriteLabel(builder.NameAt(i), builder.ValueAt(i));
         }
 
-        return result;
+        return RemoteWriteSeries.From(result);
     }
 
     private void Trim()
@@ -163,9 +164,9 @@ internal sealed class RemoteWriteSeriesRelabeler
         }
     }
 
-    private sealed class CachedSeries(RemoteWriteLabel[]? labels, int lastUsed)
+    private sealed class CachedSeries(RemoteWriteSeries? labels, int lastUsed)
     {
-        public RemoteWriteLabel[]? Labels { get; } = labels;
+        public RemoteWriteSeries? Labels { get; } = labels;
 
         public int LastUsed { get; set; } = lastUsed;
     }

@@ -28,12 +28,14 @@ public class RemoteWriteEncodeBenchmarks
     private static readonly string[] Namespaces = ["shop", "billing", "kube-system", "search", "auth"];
 
     private RemoteWriteSample[] _samples = [];
+    private RemoteWriteLabel[][] _labels = [];
     private RemoteWriteRequestEncoder _encoder = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _samples = new RemoteWriteSample[Series];
+        _labels = new RemoteWriteLabel[Series][];
         var time = 1_764_064_800_000L;
         for (var i = 0; i < Series; i++)
         {
@@ -50,6 +52,7 @@ public class RemoteWriteEncodeBenchmarks
                 new("namespace", ns),
                 new("pod", $"{ns}-app-{pod:x4}-{i / 50:x3}"),
             ];
+            _labels[i] = labels;
             _samples[i] = new RemoteWriteSample(labels, time + (i % 15), 1_000_000.0 + (i * 17.25));
         }
 
@@ -72,10 +75,11 @@ public class RemoteWriteEncodeBenchmarks
     public int GeneratedMessages()
     {
         var request = new WriteRequest();
-        foreach (var sample in _samples)
+        for (var i = 0; i < _samples.Length; i++)
         {
+            var sample = _samples[i];
             var series = new TimeSeries();
-            foreach (var label in sample.Labels)
+            foreach (var label in _labels[i])
             {
                 series.Labels.Add(new Label { Name = label.Name, Value = label.Value });
             }

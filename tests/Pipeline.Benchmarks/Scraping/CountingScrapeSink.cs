@@ -15,7 +15,7 @@ internal sealed class CountingScrapeSink : IScrapeSampleSink
         foreach (var sample in samples)
         {
             Samples++;
-            Sum += sample.Labels.Length;
+            Sum += sample.Series.Count;
         }
     }
 }

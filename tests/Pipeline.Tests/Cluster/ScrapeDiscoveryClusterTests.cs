@@ -92,8 +92,8 @@ public sealed class ScrapeDiscoveryClusterTests
             lock (_samples)
             {
                 return [.. _samples
-                    .Where(s => StaleMarker.Is(s.Value) && s.Labels.Any(l => l.Name == "target" && l.Value == target))
-                    .Select(s => s.Labels.Single(l => l.Name == "__name__").Value)];
+                    .Where(s => StaleMarker.Is(s.Value) && s.Series.DecodeLabels().Any(l => l.Name == "target" && l.Value == target))
+                    .Select(s => s.Series.DecodeLabels().Single(l => l.Name == "__name__").Value)];
             }
         }
     }

@@ -20,8 +20,8 @@ public sealed class RemoteWriteQueueTests
     public async Task Samples_arrive_with_their_exact_series_labels_and_values()
     {
         await using var receiver = await RemoteWriteReceiver.StartAsync();
-        var up = Labels("up", "job", "node", "instance", "10.0.0.1:9100");
-        var memory = Labels("container_memory_working_set_bytes", "namespace", "shop", "pod", "cart-1", "container", "cart");
+        var up = Series("up", "job", "node", "instance", "10.0.0.1:9100");
+        var memory = Series("container_memory_working_set_bytes", "namespace", "shop", "pod", "cart-1", "container", "cart");
         var stale = BitConverter.Int64BitsToDouble(0x7ff0000000000002);
         RemoteWriteSample[] samples =
         [
@@ -54,7 +54,7 @@ public sealed class RemoteWriteQueueTests
     public async Task Samples_of_a_series_stay_in_order_across_shards()
     {
         await using var receiver = await RemoteWriteReceiver.StartAsync();
-        var series = Enumerable.Range(0, 60).Select(i => Labels("requests_total", "pod", $"api-{i}")).ToArray();
+        var series = Enumerable.Range(0, 60).Select(i => Series("requests_total", "pod", $"api-{i}")).ToArray();
         await using var queue = NewQueue(receiver, Queue(shards: 4, perSend: 7));
 
         for (var t = 0; t < 25; t++)
@@ -82,7 +82,7 @@ public sealed class RemoteWriteQueueTests
     public async Task A_request_holds_at_most_max_samples_per_send()
     {
         await using var receiver = await RemoteWriteReceiver.StartAsync();
-        var labels = Labels("up", "job", "node");
+        var labels = Series("up", "job", "node");
         await using (var queue = NewQueue(receiver, Queue(perSend: 7)))
         {
             for (var i = 0; i < 100; i++)
@@ -105,7 +105,7 @@ public sealed class RemoteWriteQueueTests
         var clock = new ManualTimers();
         await using var queue = NewQueue(receiver, Queue(perSend: 100, deadline: TimeSpan.FromSeconds(5)), clock);
 
-        queue.TryEnqueue(new RemoteWriteSample(Labels("up"), T0, 1));
+        queue.TryEnqueue(new RemoteWriteSample(Series("up"), T0, 1));
         await Eventually.Until(() => Task.FromResult(clock.DueTimes), d => d.Any(t => t > TimeSpan.Zero && t <= TimeSpan.FromSeconds(5)), "the batch deadline timer");
         Assert.Empty(receiver.Requests);
 
@@ -123,7 +123,7 @@ public sealed class RemoteWriteQueueTests
         receiver.Fail(500);
         await using var queue = NewQueue(receiver, Queue());
 
-        queue.TryEnqueue(Enumerable.Range(0, 10).Select(i => new RemoteWriteSample(Labels("up"), T0 + i, i)).ToArray());
+        queue.TryEnqueue(Enumerable.Range(0, 10).Select(i => new RemoteWriteSample(Series("up"), T0 + i, i)).ToArray());
         await queue.StopAsync();
 
         Assert.Equal([503, 503, 500, 204], receiver.Requests.Select(r => r.Status));
@@ -145,7 +145,7 @@ public sealed class RemoteWriteQueueTests
         receiver.Fail(429);
         await using var queue = NewQueue(receiver, Queue(retryOn429: retryOn429));
 
-        queue.TryEnqueue(Enumerable.Range(0, 5).Select(i => new RemoteWriteSample(Labels("up"), T0 + i, i)).ToArray());
+        queue.TryEnqueue(Enumerable.Range(0, 5).Select(i => new RemoteWriteSample(Series("up"), T0 + i, i)).ToArray());
         await queue.StopAsync();
 
         var counters = queue.Counters;
@@ -175,7 +175,7 @@ public sealed class RemoteWriteQueueTests
         using var listener = Listen(meterName, RemoteWriteConstants.SamplesDroppedInstrument, dropped);
         await using var queue = NewQueue(receiver, Queue(perSend: 4), meterName: meterName);
 
-        queue.TryEnqueue(Enumerable.Range(0, 10).Select(i => new RemoteWriteSample(Labels("up", "i", i.ToString()), T0, i)).ToArray());
+        queue.TryEnqueue(Enumerable.Range(0, 10).Select(i => new RemoteWriteSample(Series("up", "i", i.ToString()), T0, i)).ToArray());
         await queue.StopAsync();
 
         Assert.Equal([4, 4, 2], receiver.Requests.Select(r => r.SampleCount)); // each batch tried once
@@ -195,7 +195,7 @@ public sealed class RemoteWriteQueueTests
         var clock = new ManualTimers();
         await using var queue = NewQueue(receiver, Queue(), clock);
 
-        queue.TryEnqueue(new RemoteWriteSample(Labels("up"), T0, 1));
+        queue.TryEnqueue(new RemoteWriteSample(Series("up"), T0, 1));
         var stop = queue.StopAsync();
         await Eventually.Until(() => Task.FromResult(clock.DueTimes), d => d.Contains(TimeSpan.FromSeconds(120)), "a 120 s retry delay");
         Assert.Single(receiver.Requests);
@@ -214,7 +214,7 @@ public sealed class RemoteWriteQueueTests
         var clock = new ManualTimers();
         await using var queue = NewQueue(receiver, Queue(minBackoff: TimeSpan.FromMilliseconds(100), maxBackoff: TimeSpan.FromMilliseconds(300)), clock);
 
-        queue.TryEnqueue(new RemoteWriteSample(Labels("up"), T0, 1));
+        queue.TryEnqueue(new RemoteWriteSample(Series("up"), T0, 1));
         var stop = queue.StopAsync();
         var delays = new List<TimeSpan>();
         for (var attempt = 1; attempt <= 4; attempt++)
@@ -240,7 +240,7 @@ public sealed class RemoteWriteQueueTests
         var dropped = new List<(long Value, string Reason)>();
         using var listener = Listen(meterName, RemoteWriteConstants.SamplesDroppedInstrument, dropped);
         await using var queue = NewQueue(receiver, Queue(perSend: 5, capacity: 10), meterName: meterName);
-        var labels = Labels("up");
+        var labels = Series("up");
         receiver.Hold();
 
         // A full batch goes out and is held by the receiver: the shard is busy and its queue empty.
@@ -264,7 +264,7 @@ public sealed class RemoteWriteQueueTests
     {
         await using var receiver = await RemoteWriteReceiver.StartAsync();
         await using var queue = NewQueue(receiver, Queue(shards: 3));
-        var series = Enumerable.Range(0, 30).Select(i => Labels("up", "pod", $"p{i}")).ToArray();
+        var series = Enumerable.Range(0, 30).Select(i => Series("up", "pod", $"p{i}")).ToArray();
         for (var i = 0; i < 300; i++)
         {
             queue.TryEnqueue(new RemoteWriteSample(series[i % 30], T0 + i, i));
@@ -285,7 +285,7 @@ public sealed class RemoteWriteQueueTests
         await using var receiver = await RemoteWriteReceiver.StartAsync();
         receiver.Fail(503, times: 1_000_000);
         await using var queue = NewQueue(receiver, Queue(perSend: 4));
-        queue.TryEnqueue(Enumerable.Range(0, 10).Select(i => new RemoteWriteSample(Labels("up"), T0 + i, i)).ToArray());
+        queue.TryEnqueue(Enumerable.Range(0, 10).Select(i => new RemoteWriteSample(Series("up"), T0 + i, i)).ToArray());
 
         using var deadline = new CancellationTokenSource();
         var stop = queue.StopAsync(deadline.Token);
@@ -318,7 +318,7 @@ public sealed class RemoteWriteQueueTests
 
         await using (var queue = new RemoteWriteQueue(options, NewMeterName()))
         {
-            queue.TryEnqueue(new RemoteWriteSample(Labels("up"), T0, 1));
+            queue.TryEnqueue(new RemoteWriteSample(Series("up"), T0, 1));
             await queue.StopAsync();
             Assert.Equal(1, queue.Counters.SamplesSent);
         }
@@ -344,16 +344,16 @@ public sealed class RemoteWriteQueueTests
 
         await using (var queue = new RemoteWriteQueue(inline, NewMeterName()))
         {
-            queue.TryEnqueue(new RemoteWriteSample(Labels("up"), T0, 1));
+            queue.TryEnqueue(new RemoteWriteSample(Series("up"), T0, 1));
             await queue.StopAsync();
         }
 
         await using (var queue = new RemoteWriteQueue(fromFile, NewMeterName()))
         {
-            queue.TryEnqueue(new RemoteWriteSample(Labels("up"), T0 + 1, 1));
+            queue.TryEnqueue(new RemoteWriteSample(Series("up"), T0 + 1, 1));
             await receiver.WaitForRequestsAsync(2);
             await File.WriteAllTextAsync(tokenFile, "token-2");
-            queue.TryEnqueue(new RemoteWriteSample(Labels("up"), T0 + 2, 1));
+            queue.TryEnqueue(new RemoteWriteSample(Series("up"), T0 + 2, 1));
             await queue.StopAsync();
         }
 
@@ -368,7 +368,7 @@ public sealed class RemoteWriteQueueTests
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await using var queue = NewQueue(receiver, Queue(sampleAgeLimit: TimeSpan.FromMinutes(10)), clock);
 
-        queue.TryEnqueue([new(Labels("up"), now - 3_600_000, 1), new(Labels("up"), now - 60_000, 2), new(Labels("up"), now, 3)]);
+        queue.TryEnqueue([new(Series("up"), now - 3_600_000, 1), new(Series("up"), now - 60_000, 2), new(Series("up"), now, 3)]);
         await queue.StopAsync();
 
         Assert.Equal([2d, 3d], receiver.Samples.Select(s => s.Value));
@@ -383,7 +383,7 @@ public sealed class RemoteWriteQueueTests
         var options = new RemoteWriteOptions { Url = receiver.WriteUrl, Queue = Queue() };
         await using var queue = new RemoteWriteQueue(options, NewMeterName(), handler: handler);
 
-        queue.TryEnqueue(new RemoteWriteSample(Labels("up"), T0, 1));
+        queue.TryEnqueue(new RemoteWriteSample(Series("up"), T0, 1));
         await queue.StopAsync();
 
         Assert.Equal(3, handler.Attempts);
@@ -426,7 +426,7 @@ public sealed class RemoteWriteQueueTests
 
     private static string NewMeterName() => $"Pipeline.Tests.RemoteWrite.{Guid.NewGuid():N}";
 
-    private static int QueueShard(string seriesText, RemoteWriteLabel[][] series) =>
+    private static int QueueShard(string seriesText, RemoteWriteSeries[] series) =>
         RemoteWriteQueue.ShardOf(series.First(s => Text(s) == seriesText), 4);
 
     // Timers other than the hour-long batch deadlines and request timeouts are retry delays.

@@ -22,8 +22,8 @@ public sealed class RemoteWriteRelabelingTests
               - action: labeldrop
                 regex: pod_template_hash
             """, "write_relabel_configs");
-        var goroutines = Labels("go_goroutines", "pod", "api-1");
-        var requests = Labels("http_requests_total", "pod", "api-1", "pod_template_hash", "5d8f");
+        var goroutines = Series("go_goroutines", "pod", "api-1");
+        var requests = Series("http_requests_total", "pod", "api-1", "pod_template_hash", "5d8f");
         await using (var queue = NewQueue(receiver, rules, []))
         {
             for (var t = 0; t < 3; t++)
@@ -49,8 +49,8 @@ public sealed class RemoteWriteRelabelingTests
         await using var receiver = await RemoteWriteReceiver.StartAsync();
         await using (var queue = NewQueue(receiver, [], [new("cluster", "eu-1"), new("zone", "b"), new("pod", "from-external")]))
         {
-            queue.TryEnqueue(new RemoteWriteSample(Labels("up", "pod", "api-1"), T0, 1));
-            queue.TryEnqueue(new RemoteWriteSample(Labels("up", "job", "node"), T0, 1));
+            queue.TryEnqueue(new RemoteWriteSample(Series("up", "pod", "api-1"), T0, 1));
+            queue.TryEnqueue(new RemoteWriteSample(Series("up", "job", "node"), T0, 1));
             await queue.StopAsync();
         }
 
@@ -76,7 +76,7 @@ public sealed class RemoteWriteRelabelingTests
             """, "write_relabel_configs");
         await using (var queue = NewQueue(receiver, rules, [new("cluster", "eu-1")]))
         {
-            queue.TryEnqueue(new RemoteWriteSample(Labels("up", "pod", "api-1"), T0, 1));
+            queue.TryEnqueue(new RemoteWriteSample(Series("up", "pod", "api-1"), T0, 1));
             await queue.StopAsync();
         }
 
@@ -97,14 +97,14 @@ public sealed class RemoteWriteRelabelingTests
               - target_label: env
                 replacement: prod
             """);
-        var series = Labels("up", "pod", "api-1");
-        var unchanged = Labels("up", "env", "prod");
+        var series = Series("up", "pod", "api-1");
+        var unchanged = Series("up", "env", "prod");
 
         var first = relabeler.Relabel(series)!;
         var again = relabeler.Relabel(series);
 
         Assert.Same(first, again);
-        Assert.Equal([new("__name__", "up"), new("env", "prod"), new("pod", "api-1")], first);
+        Assert.Equal([new("__name__", "up"), new("env", "prod"), new("pod", "api-1")], first.DecodeLabels());
         Assert.Same(unchanged, relabeler.Relabel(unchanged));
         Assert.Equal(2, relabeler.CachedSeriesCount);
     }
@@ -117,7 +117,7 @@ public sealed class RemoteWriteRelabelingTests
               - target_label: env
                 replacement: prod
             """);
-        var series = Enumerable.Range(0, 200).Select(i => Labels("requests_total", "pod", $"api-{i}")).ToArray();
+        var series = Enumerable.Range(0, 200).Select(i => Series("requests_total", "pod", $"api-{i}")).ToArray();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => series.Select(relabeler.Relabel).ToArray())));
 
@@ -137,7 +137,7 @@ public sealed class RemoteWriteRelabelingTests
               - target_label: env
                 replacement: prod
             """, minTrimThreshold: 16);
-        var live = Enumerable.Range(0, 4).Select(i => Labels("up", "pod", $"live-{i}")).ToArray();
+        var live = Enumerable.Range(0, 4).Select(i => Series("up", "pod", $"live-{i}")).ToArray();
         var liveOutputs = live.Select(relabeler.Relabel).ToArray();
         var maxCached = 0;
 
@@ -151,7 +151,7 @@ public sealed class RemoteWriteRelabelingTests
 
             for (var j = 0; j < 3; j++)
             {
-                Assert.NotNull(relabeler.Relabel(Labels("up", "pod", $"gone-{scrape}-{j}")));
+                Assert.NotNull(relabeler.Relabel(Series("up", "pod", $"gone-{scrape}-{j}")));
             }
 
             maxCached = Math.Max(maxCached, relabeler.CachedSeriesCount);

@@ -14,9 +14,9 @@ public sealed class RemoteWriteRequestEncoderTests
     [Fact]
     public void Hand_written_encoding_is_byte_for_byte_the_generated_message()
     {
-        var up = Labels("up", "job", "node", "instance", "10.0.0.1:9100");
-        var cpu = Labels("container_cpu_usage_seconds_total", "namespace", "shop", "pod", "cart-7d9f", "container", "cart", "note", "é✓ unicode");
-        var empty = Labels("with_empty_value", "blank", "");
+        var up = RemoteWriteTestSeries.Series("up", "job", "node", "instance", "10.0.0.1:9100");
+        var cpu = RemoteWriteTestSeries.Series("container_cpu_usage_seconds_total", "namespace", "shop", "pod", "cart-7d9f", "container", "cart", "note", "é✓ unicode");
+        var empty = RemoteWriteTestSeries.Series("with_empty_value", "blank", "");
         RemoteWriteSample[] samples =
         [
             new(up, 1_764_064_800_000, 1),
@@ -28,7 +28,7 @@ public sealed class RemoteWriteRequestEncoderTests
         ];
 
         var expected = new WriteRequest();
-        // Consecutive samples of one label array form one time series; a later one starts another.
+        // Consecutive samples of one series object form one time series; a later one starts another.
         expected.Timeseries.Add(Series(up, (1_764_064_800_000, 1), (1_764_064_815_000, 0)));
         expected.Timeseries.Add(Series(cpu, (1_764_064_800_000, 12.5)));
         expected.Timeseries.Add(Series(up, (1_764_064_830_000, StaleNaN)));
@@ -57,7 +57,7 @@ public sealed class RemoteWriteRequestEncoderTests
         for (var i = 0; i < samples.Length; i++)
         {
             var ts = request.Timeseries[i];
-            Assert.Equal(samples[i].Labels.Select(l => (l.Name, l.Value)), ts.Labels.Select(l => (l.Name, l.Value)));
+            Assert.Equal(samples[i].Series.DecodeLabels().Select(l => (l.Name, l.Value)), ts.Labels.Select(l => (l.Name, l.Value)));
             var sample = Assert.Single(ts.Samples);
             Assert.Equal(samples[i].TimestampMs, sample.Timestamp);
             Assert.Equal(BitConverter.DoubleToInt64Bits(samples[i].Value), BitConverter.DoubleToInt64Bits(sample.Value));
@@ -67,7 +67,7 @@ public sealed class RemoteWriteRequestEncoderTests
     [Fact]
     public void The_encoder_reuses_its_buffers_between_requests()
     {
-        var labels = Labels("up", "job", "node");
+        var labels = RemoteWriteTestSeries.Series("up", "job", "node");
         using var encoder = new RemoteWriteRequestEncoder();
         var first = encoder.Encode([new(labels, 1, 1)]).ToArray();
         encoder.Encode(Enumerable.Range(0, 2000).Select(i => new RemoteWriteSample(labels, i + 1, i)).ToArray());
@@ -76,10 +76,10 @@ public sealed class RemoteWriteRequestEncoderTests
         Assert.Equal(first, again);
     }
 
-    private static TimeSeries Series(RemoteWriteLabel[] labels, params (long Timestamp, double Value)[] samples)
+    private static TimeSeries Series(RemoteWriteSeries labels, params (long Timestamp, double Value)[] samples)
     {
         var series = new TimeSeries();
-        series.Labels.AddRange(labels.Select(l => new Label { Name = l.Name, Value = l.Value }));
+        series.Labels.AddRange(labels.DecodeLabels().Select(l => new Label { Name = l.Name, Value = l.Value }));
         series.Samples.AddRange(samples.Select(s => new Sample { Timestamp = s.Timestamp, Value = s.Value }));
         return series;
     }

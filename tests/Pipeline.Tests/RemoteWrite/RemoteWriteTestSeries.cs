@@ -16,6 +16,11 @@ public static class RemoteWriteTestSeries
         return [.. labels.OrderBy(l => l.Name, StringComparer.Ordinal)];
     }
 
+    /// <summary>A series to hand with every sample of it, as producers do (<see cref="Labels"/> encoded once).</summary>
+    public static RemoteWriteSeries Series(string metric, params string[] pairs) => RemoteWriteSeries.From(Labels(metric, pairs));
+
     /// <summary>The receiver's rendering of a series (<see cref="RemoteWriteReceivedSample.Series"/>).</summary>
+    public static string Text(RemoteWriteSeries series) => Text(series.DecodeLabels());
+
     public static string Text(RemoteWriteLabel[] labels) => string.Join(",", labels.Select(l => $"{l.Name}=\"{l.Value}\""));
 }

@@ -25,7 +25,7 @@ public sealed class RemoteWriteTlsTests : IDisposable
 
         await using (var queue = new RemoteWriteQueue(options, $"Pipeline.Tests.RemoteWrite.{Guid.NewGuid():N}"))
         {
-            queue.TryEnqueue(new RemoteWriteSample(Labels("up"), 1_764_064_800_000, 1));
+            queue.TryEnqueue(new RemoteWriteSample(Series("up"), 1_764_064_800_000, 1));
             await queue.StopAsync();
             Assert.Equal(1, queue.Counters.SamplesSent);
         }
@@ -44,7 +44,7 @@ public sealed class RemoteWriteTlsTests : IDisposable
 
         await using (var queue = new RemoteWriteQueue(strict, $"Pipeline.Tests.RemoteWrite.{Guid.NewGuid():N}"))
         {
-            queue.TryEnqueue(new RemoteWriteSample(Labels("up"), 1_764_064_800_000, 1));
+            queue.TryEnqueue(new RemoteWriteSample(Series("up"), 1_764_064_800_000, 1));
             using var deadline = new CancellationTokenSource();
             var stop = queue.StopAsync(deadline.Token);
             await Eventually.Until(() => Task.FromResult(queue.Counters.FailedRequests), n => n >= 2, "failed TLS handshakes");
@@ -57,7 +57,7 @@ public sealed class RemoteWriteTlsTests : IDisposable
 
         await using (var queue = new RemoteWriteQueue(insecure, $"Pipeline.Tests.RemoteWrite.{Guid.NewGuid():N}"))
         {
-            queue.TryEnqueue(new RemoteWriteSample(Labels("up"), 1_764_064_800_000, 1));
+            queue.TryEnqueue(new RemoteWriteSample(Series("up"), 1_764_064_800_000, 1));
             await queue.StopAsync();
             Assert.Equal(1, queue.Counters.SamplesSent);
         }

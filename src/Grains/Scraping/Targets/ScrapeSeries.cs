@@ -9,10 +9,10 @@ namespace Pipeline.Grains.Scraping.Targets;
 /// </summary>
 internal sealed class ScrapeSeries
 {
-    public ScrapeSeries(RemoteWriteLabel[]? labels) => Labels = labels;
+    public ScrapeSeries(RemoteWriteSeries? labels) => Labels = labels;
 
-    /// <summary>Sorted by name, <c>__name__</c> included; the same array every scrape. Null: dropped by relabeling.</summary>
-    public RemoteWriteLabel[]? Labels { get; }
+    /// <summary>The series' final labels, encoded; the same object every scrape. Null: dropped by relabeling.</summary>
+    public RemoteWriteSeries? Labels { get; }
 
     /// <summary>The last scrape (any outcome) whose body had the series; a second sample in one scrape is a duplicate.</summary>
     public int Seen;

@@ -63,11 +63,6 @@ internal sealed class ScrapeSeriesCache
             }
         }
 
-        if (removed > 0)
-        {
-            _labeler.Trim(_series.Count);
-        }
-
         return removed;
     }
 

@@ -9,8 +9,8 @@ namespace Pipeline.Grains.Scraping.Targets;
 /// Turns a series seen for the first time into its final labels, as Prometheus's scrape loop does:
 /// the target's labels merged with the exposed ones (<c>honor_labels</c>, <c>exported_*</c>), then
 /// <c>metric_relabel_configs</c>, then the label limits. The cold path of a scrape: it runs once per
-/// series, not per sample. Strings are shared across the target's series (one <c>"GET"</c>, one
-/// <c>"0.5"</c>), which is most of what a cached series would otherwise cost.
+/// series, not per sample. The outcome is a <see cref="RemoteWriteSeries"/>: the labels as UTF-8
+/// protobuf bytes, the one copy a cached series keeps; the strings made here are garbage at once.
 /// </summary>
 internal sealed class ScrapeSeriesLabeler
 {
@@ -22,9 +22,7 @@ internal sealed class ScrapeSeriesLabeler
     private readonly ExpositionLimits _limits;
     private readonly LabelSetBuilder _builder = new(32);
     private readonly List<Label> _conflicts = [];
-    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _stringLookup;
-    private char[] _chars = new char[256];
+    private RemoteWriteLabel[] _labels = new RemoteWriteLabel[32];
 
     public ScrapeSeriesLabeler(LabelSet targetLabels, bool honorLabels, IReadOnlyList<RelabelRule> rules, ExpositionLimits limits)
     {
@@ -32,18 +30,14 @@ internal sealed class ScrapeSeriesLabeler
         _honorLabels = honorLabels;
         _rules = rules;
         _limits = limits;
-        _stringLookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
     }
-
-    /// <summary>Distinct label strings held for sharing.</summary>
-    public int SharedStrings => _strings.Count;
 
     /// <summary>
     /// The final labels of <paramref name="sample"/>'s series, sorted by name with <c>__name__</c>,
     /// or null when <c>metric_relabel_configs</c> dropped it.
     /// </summary>
     /// <exception cref="ExpositionException">A label limit is exceeded, or relabeling removed <c>__name__</c>: the scrape fails.</exception>
-    public RemoteWriteLabel[]? Build(in ExpositionSample sample)
+    public RemoteWriteSeries? Build(in ExpositionSample sample)
     {
         var builder = _builder;
         builder.Reset();
@@ -51,7 +45,7 @@ internal sealed class ScrapeSeriesLabeler
         var exposed = sample.Labels;
         for (var i = 0; i < exposed.Count; i++)
         {
-            builder.Set(exposed.GetName(i), Share(exposed.GetValueUtf8(i)));
+            builder.Set(exposed.GetName(i), Encoding.UTF8.GetString(exposed.GetValueUtf8(i)));
         }
 
         MergeTargetLabels(exposed);
@@ -72,22 +66,19 @@ internal sealed class ScrapeSeriesLabeler
         }
 
         CheckLimits(name, sample);
-        var labels = new RemoteWriteLabel[builder.Count];
-        for (var i = 0; i < labels.Length; i++)
+        if (_labels.Length < builder.Count)
         {
-            labels[i] = new RemoteWriteLabel(Share(builder.NameAt(i)), Share(builder.ValueAt(i)));
+            _labels = new RemoteWriteLabel[builder.Count * 2];
         }
 
-        return labels;
-    }
-
-    /// <summary>Forgets the shared strings once they far outnumber what <paramref name="liveSeries"/> can use (label churn).</summary>
-    public void Trim(int liveSeries)
-    {
-        if (_strings.Count > (4 * liveSeries) + 1024)
+        for (var i = 0; i < builder.Count; i++)
         {
-            _strings.Clear();
+            _labels[i] = new RemoteWriteLabel(builder.NameAt(i), builder.ValueAt(i));
         }
+
+        var series = RemoteWriteSeries.From(_labels.AsSpan(0, builder.Count));
+        _labels.AsSpan(0, builder.Count).Clear();
+        return series;
     }
 
     private void MergeTargetLabels(ExpositionLabels exposed)
@@ -211,39 +202,4 @@ internal sealed class ScrapeSeriesLabeler
 
     private static ExpositionException Fail(ExpositionErrorKind kind, string reason, in ExpositionSample sample) =>
         new(new ExpositionError(kind, reason, sample.Line));
-
-    private string Share(ReadOnlySpan<byte> utf8)
-    {
-        if (utf8.IsEmpty)
-        {
-            return string.Empty;
-        }
-
-        var needed = Encoding.UTF8.GetMaxCharCount(utf8.Length);
-        if (needed > _chars.Length)
-        {
-            _chars = new char[Math.Max(needed, _chars.Length * 2)];
-        }
-
-        var chars = _chars.AsSpan(0, Encoding.UTF8.GetChars(utf8, _chars));
-        if (_stringLookup.TryGetValue(chars, out var shared))
-        {
-            return shared;
-        }
-
-        shared = new string(chars);
-        _strings[shared] = shared;
-        return shared;
-    }
-
-    private string Share(string text)
-    {
-        if (_strings.TryGetValue(text, out var shared))
-        {
-            return shared;
-        }
-
-        _strings[text] = text;
-        return text;
-    }
 }

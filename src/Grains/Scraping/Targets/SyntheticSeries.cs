@@ -17,11 +17,11 @@ internal sealed class SyntheticSeries
     public const string SamplesPostMetricRelabeling = "scrape_samples_post_metric_relabeling";
     public const string SeriesAdded = "scrape_series_added";
 
-    private readonly RemoteWriteLabel[] _up;
-    private readonly RemoteWriteLabel[] _duration;
-    private readonly RemoteWriteLabel[] _scraped;
-    private readonly RemoteWriteLabel[] _postRelabeling;
-    private readonly RemoteWriteLabel[] _added;
+    private readonly RemoteWriteSeries _up;
+    private readonly RemoteWriteSeries _duration;
+    private readonly RemoteWriteSeries _scraped;
+    private readonly RemoteWriteSeries _postRelabeling;
+    private readonly RemoteWriteSeries _added;
 
     public SyntheticSeries(LabelSet targetLabels)
     {
@@ -50,7 +50,7 @@ internal sealed class SyntheticSeries
         appender.Add(new RemoteWriteSample(_added, timestampMs, StaleMarker.Value));
     }
 
-    private static RemoteWriteLabel[] Labels(LabelSet targetLabels, string name)
+    private static RemoteWriteSeries Labels(LabelSet targetLabels, string name)
     {
         var builder = new LabelSetBuilder(targetLabels);
         builder.Set(RelabelLabels.MetricName, name);
@@ -60,6 +60,6 @@ internal sealed class SyntheticSeries
             labels[i] = new RemoteWriteLabel(builder.NameAt(i), builder.ValueAt(i));
         }
 
-        return labels;
+        return RemoteWriteSeries.From(labels);
     }
 }

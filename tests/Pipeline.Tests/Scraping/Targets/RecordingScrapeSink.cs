@@ -33,10 +33,11 @@ internal sealed class RecordingScrapeSink : IScrapeSampleSink
 
     /// <summary>The series of a batch as Prometheus writes them (<c>name{a="1", b="2"}</c>, target labels included), with their values.</summary>
     public static Dictionary<string, double> Series(IEnumerable<RemoteWriteSample> batch) =>
-        batch.ToDictionary(s => Name(s.Labels), s => s.Value, StringComparer.Ordinal);
+        batch.ToDictionary(s => Name(s.Series), s => s.Value, StringComparer.Ordinal);
 
-    public static string Name(RemoteWriteLabel[] labels)
+    public static string Name(RemoteWriteSeries series)
     {
+        var labels = series.DecodeLabels();
         var name = labels.FirstOrDefault(l => l.Name == "__name__").Value;
         var rest = labels.Where(l => l.Name != "__name__").Select(l => $"{l.Name}=\"{l.Value}\"");
         return $"{name}{{{string.Join(", ", rest)}}}";

@@ -27,7 +27,7 @@ public sealed class TargetScraperLabelTests : IAsyncLifetime
                 new("__name__", "http_requests_total"), new("code", "200"), new("env", "prod"),
                 new("instance", _standIn.Address), new("job", "app"), new("method", "GET"),
             ],
-            sample.Labels);
+            sample.Series.DecodeLabels());
         Assert.Equal(5, sample.Value);
         Assert.Equal(scrape.NowMs, sample.TimestampMs);
     }
@@ -40,7 +40,7 @@ public sealed class TargetScraperLabelTests : IAsyncLifetime
 
         await scrape.ScrapeAsync();
 
-        var labels = scrape.Sink.Last[0].Labels;
+        var labels = scrape.Sink.Last[0].Series.DecodeLabels();
         Assert.Equal("app", Value(labels, "job"));
         Assert.Equal("taken", Value(labels, "exported_job"));
         Assert.Equal("exposed", Value(labels, "exported_exported_job"));
@@ -58,7 +58,7 @@ public sealed class TargetScraperLabelTests : IAsyncLifetime
 
         await scrape.ScrapeAsync();
 
-        var labels = scrape.Sink.Last[0].Labels;
+        var labels = scrape.Sink.Last[0].Series.DecodeLabels();
         Assert.Equal([new("__name__", "a"), new("env", "prod"), new("job", "exposed")], labels);
     }
 
@@ -121,7 +121,7 @@ public sealed class TargetScraperLabelTests : IAsyncLifetime
         var report = await scrape.ScrapeAsync();
 
         Assert.Equal(1, report.SamplesPostMetricRelabeling);
-        Assert.Equal(["b"], scrape.Sink.Last.Select(s => Value(s.Labels, "__name__")).Where(n => n.Length == 1));
+        Assert.Equal(["b"], scrape.Sink.Last.Select(s => Value(s.Series.DecodeLabels(), "__name__")).Where(n => n.Length == 1));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class TargetScraperLabelTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_series_is_handed_with_the_same_label_array_on_every_scrape()
+    public async Task A_series_is_handed_as_the_same_object_on_every_scrape()
     {
         _standIn.Body = "a{x=\"1\"} 1\nb 2\n";
         using var scrape = new ScrapeHarness(_standIn);
@@ -161,7 +161,7 @@ public sealed class TargetScraperLabelTests : IAsyncLifetime
 
         for (var i = 0; i < first.Length; i++)
         {
-            Assert.Same(first[i].Labels, second[i].Labels);
+            Assert.Same(first[i].Series, second[i].Series);
         }
 
         Assert.Equal([10.0, 20.0], second.Take(2).Select(s => s.Value));

@@ -50,9 +50,9 @@ public sealed class TargetScraperStalenessTests : IAsyncLifetime
         await scrape.ScrapeAsync();
 
         var stale = Assert.Single(scrape.Sink.Last, RecordingScrapeSink.IsStale);
-        Assert.Equal(scrape.Name("b"), RecordingScrapeSink.Name(stale.Labels));
+        Assert.Equal(scrape.Name("b"), RecordingScrapeSink.Name(stale.Series));
         Assert.Equal(scrape.NowMs, stale.TimestampMs);
-        Assert.Same(scrape.Sink.Batches[0][1].Labels, stale.Labels);
+        Assert.Same(scrape.Sink.Batches[0][1].Series, stale.Series);
 
         // Marked once: the next scrape has nothing more to say about b.
         await scrape.ScrapeAsync();
@@ -72,10 +72,10 @@ public sealed class TargetScraperStalenessTests : IAsyncLifetime
         await plain.ScrapeAsync();
         await tracking.ScrapeAsync();
 
-        Assert.Equal([plain.Name("b")], plain.Sink.Last.Where(RecordingScrapeSink.IsStale).Select(s => RecordingScrapeSink.Name(s.Labels)));
+        Assert.Equal([plain.Name("b")], plain.Sink.Last.Where(RecordingScrapeSink.IsStale).Select(s => RecordingScrapeSink.Name(s.Series)));
         Assert.Equal(
             [tracking.Name("a"), tracking.Name("b")],
-            tracking.Sink.Last.Where(RecordingScrapeSink.IsStale).Select(s => RecordingScrapeSink.Name(s.Labels)));
+            tracking.Sink.Last.Where(RecordingScrapeSink.IsStale).Select(s => RecordingScrapeSink.Name(s.Series)));
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class TargetScraperStalenessTests : IAsyncLifetime
 
         Assert.Equal("server returned HTTP status 500 Internal Server Error", failed.Error);
         var batch = scrape.Sink.Last;
-        Assert.Equal([scrape.Name("a"), scrape.Name("b")], batch.Where(RecordingScrapeSink.IsStale).Select(s => RecordingScrapeSink.Name(s.Labels)));
+        Assert.Equal([scrape.Name("a"), scrape.Name("b")], batch.Where(RecordingScrapeSink.IsStale).Select(s => RecordingScrapeSink.Name(s.Series)));
         var rest = RecordingScrapeSink.Series(batch.Where(s => !RecordingScrapeSink.IsStale(s)));
         Assert.Equal(
             new Dictionary<string, double>
@@ -131,7 +131,7 @@ public sealed class TargetScraperStalenessTests : IAsyncLifetime
                 scrape.Name("a"), scrape.Name("b"), scrape.Name("up"), scrape.Name("scrape_duration_seconds"), scrape.Name("scrape_samples_scraped"),
                 scrape.Name("scrape_samples_post_metric_relabeling"), scrape.Name("scrape_series_added"),
             ],
-            batch.Select(s => RecordingScrapeSink.Name(s.Labels)));
+            batch.Select(s => RecordingScrapeSink.Name(s.Series)));
         Assert.Equal(0, scrape.Scraper.TrackedSeries);
     }
 }

@@ -73,7 +73,7 @@ public sealed class TargetScraperTransportTests : IAsyncLifetime
 
         Assert.Null(report.Error);
         var sample = scrape.Sink.Last[0];
-        Assert.Equal(scrape.Name("requests_total", "code=\"200\""), RecordingScrapeSink.Name(sample.Labels));
+        Assert.Equal(scrape.Name("requests_total", "code=\"200\""), RecordingScrapeSink.Name(sample.Series));
         Assert.Equal(1700000000500L, sample.TimestampMs); // seconds in OpenMetrics
 
         // The same body without "# EOF" is a truncated OpenMetrics body.
