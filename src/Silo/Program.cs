@@ -49,8 +49,11 @@ builder.UseOrleans(silo =>
 {
     silo.UseLocalhostClustering(command.SiloPort, command.GatewayPort);
     silo.AddPipeline(config);
-    silo.AddDashboard();
+    // The dashboard samples every counter of the silo (the grain directory's size among them, a walk of
+    // the whole cache) on each update: every 5 s instead of its default 1 s costs an idle silo a fifth.
+    silo.AddDashboard(options => options.CounterUpdateIntervalMs = 5000);
 });
+
 builder.Services.AddSingleton(new PrometheusMetricsExporter(PipelineMetrics.MeterName));
 if (demo is not null)
 {

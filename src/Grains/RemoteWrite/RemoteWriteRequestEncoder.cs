@@ -29,14 +29,12 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
 
     private byte[] _protobuf;
     private byte[] _compressed;
-    private int[] _seriesSizes;
     private int _protobufLength;
 
     public RemoteWriteRequestEncoder(int initialBytes = 64 * 1024)
     {
         _protobuf = ArrayPool<byte>.Shared.Rent(initialBytes);
         _compressed = ArrayPool<byte>.Shared.Rent(Snappy.GetMaxCompressedLength(initialBytes));
-        _seriesSizes = ArrayPool<int>.Shared.Rent(256);
     }
 
     /// <summary>Size of the last request before compression.</summary>
@@ -60,47 +58,30 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
     /// <summary>The uncompressed <c>WriteRequest</c> for <paramref name="samples"/>; valid until the next call.</summary>
     public ReadOnlyMemory<byte> EncodeProtobuf(ReadOnlySpan<RemoteWriteSample> samples)
     {
-        // First pass: the size of every time series (each is written after its length).
-        var series = 0;
-        long total = 0;
+        // One pass: each series' size is known from its encoded labels and its samples before it is
+        // written, so every series (its label bytes above all) is read once, while it is in cache.
+        var position = 0;
         for (var i = 0; i < samples.Length;)
         {
             var end = SeriesEnd(samples, i);
-            Grow(ref _seriesSizes, series + 1);
-            var size = samples[i].Series.EncodedLength;
-
+            var labels = samples[i].Series.EncodedLabels;
+            long size = labels.Length;
             for (var j = i; j < end; j++)
             {
                 var sampleSize = SampleSize(samples[j]);
                 size += 1 + CodedOutputStream.ComputeLengthSize(sampleSize) + sampleSize;
             }
 
-            _seriesSizes[series++] = size;
-            total += 1 + CodedOutputStream.ComputeLengthSize(size) + size;
-            i = end;
-        }
+            var needed = position + 1 + CodedOutputStream.ComputeLengthSize((int)Math.Min(size, int.MaxValue)) + size;
+            if (needed > Array.MaxLength)
+            {
+                throw new InvalidOperationException($"a remote write request of {samples.Length} samples would exceed {Array.MaxLength} bytes; lower queue_config.max_samples_per_send");
+            }
 
-        if (total > Array.MaxLength)
-        {
-            throw new InvalidOperationException($"a remote write request of {samples.Length} samples would exceed {Array.MaxLength} bytes; lower queue_config.max_samples_per_send");
-        }
-
-        if (_protobuf.Length < total)
-        {
-            ArrayPool<byte>.Shared.Return(_protobuf);
-            _protobuf = ArrayPool<byte>.Shared.Rent((int)total);
-        }
-
-        // Second pass: the bytes, straight into the buffer.
-        var buffer = _protobuf.AsSpan(0, (int)total);
-        var position = 0;
-        series = 0;
-        for (var i = 0; i < samples.Length;)
-        {
-            var end = SeriesEnd(samples, i);
+            EnsureCapacity(position, (int)needed);
+            var buffer = _protobuf.AsSpan();
             buffer[position++] = TimeSeriesTag;
-            position += WriteVarint(buffer[position..], (uint)_seriesSizes[series++]);
-            var labels = samples[i].Series.EncodedLabels;
+            position += WriteVarint(buffer[position..], (uint)size);
             labels.CopyTo(buffer[position..]);
             position += labels.Length;
 
@@ -142,17 +123,18 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
         return end;
     }
 
-    private static void Grow(ref int[] array, int needed)
+    /// <summary>Makes the buffer hold at least <paramref name="needed"/> bytes, keeping the first <paramref name="used"/>.</summary>
+    private void EnsureCapacity(int used, int needed)
     {
-        if (array.Length >= needed)
+        if (_protobuf.Length >= needed)
         {
             return;
         }
 
-        var larger = ArrayPool<int>.Shared.Rent(Math.Max(needed, array.Length * 2));
-        array.AsSpan().CopyTo(larger);
-        ArrayPool<int>.Shared.Return(array);
-        array = larger;
+        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max(needed, 2L * _protobuf.Length)));
+        _protobuf.AsSpan(0, used).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_protobuf);
+        _protobuf = larger;
     }
 
     private static int SampleSize(in RemoteWriteSample sample) =>
@@ -178,9 +160,7 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
     {
         ArrayPool<byte>.Shared.Return(_protobuf);
         ArrayPool<byte>.Shared.Return(_compressed);
-        ArrayPool<int>.Shared.Return(_seriesSizes);
         _protobuf = [];
         _compressed = [];
-        _seriesSizes = [];
     }
 }

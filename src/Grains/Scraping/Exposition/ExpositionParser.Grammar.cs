@@ -231,6 +231,7 @@ public sealed partial class ExpositionParser
         }
 
         var sampleLabels = _labelCount;
+        var series = line[..pos];
         pos = ExpectSeparator(line, pos, "value");
         var valueEnd = TokenEnd(line, pos);
         if (!ExpositionNumbers.TryParseDouble(line[pos..valueEnd], out var value))
@@ -315,11 +316,12 @@ public sealed partial class ExpositionParser
             }
         }
 
-        EmitSample(name, sampleLabels, value, hasTimestamp, timestampMs, hasExemplar, exemplarValue, exemplarHasTimestamp, exemplarTimestampMs);
+        EmitSample(name, series, sampleLabels, value, hasTimestamp, timestampMs, hasExemplar, exemplarValue, exemplarHasTimestamp, exemplarTimestampMs);
     }
 
     private void EmitSample(
         ReadOnlySpan<byte> nameUtf8,
+        ReadOnlySpan<byte> series,
         int sampleLabels,
         double value,
         bool hasTimestamp,
@@ -388,7 +390,7 @@ public sealed partial class ExpositionParser
 
         _samples++;
         var sample = new ExpositionSample(
-            name, familyName, type, help, unit, role, bound, labels, value, hasTimestamp, timestampMs, hasExemplar, exemplar, _line);
+            name, familyName, type, help, unit, role, bound, labels, series, value, hasTimestamp, timestampMs, hasExemplar, exemplar, _line);
         _visitor!.OnSample(in sample);
     }
 

@@ -12,6 +12,7 @@ public readonly ref struct ExpositionSample
         SampleRole role,
         double bound,
         ExpositionLabels labels,
+        ReadOnlySpan<byte> series,
         double value,
         bool hasTimestamp,
         long timestampMs,
@@ -27,6 +28,7 @@ public readonly ref struct ExpositionSample
         Role = role;
         Bound = bound;
         Labels = labels;
+        Series = series;
         Value = value;
         HasTimestamp = hasTimestamp;
         TimestampMs = timestampMs;
@@ -55,6 +57,13 @@ public readonly ref struct ExpositionSample
     public double Bound { get; }
 
     public ExpositionLabels Labels { get; }
+
+    /// <summary>
+    /// The series as written in the body: the line from the metric name through its label set (escapes
+    /// as written), without value or timestamp. The same text every scrape for the same series of an
+    /// exporter, so a scrape cache can key on it without reading the labels.
+    /// </summary>
+    public ReadOnlySpan<byte> Series { get; }
 
     /// <summary>The value, NaN and ±Inf included.</summary>
     public double Value { get; }

@@ -6,6 +6,19 @@ namespace Pipeline.Tests.Scraping.Exposition;
 public sealed class PrometheusTextParsingTests
 {
     [Fact]
+    public void A_sample_carries_its_series_as_written_from_name_through_labels()
+    {
+        var (result, samples) = ExpositionHarness.Text(
+            "plain 1\n" +
+            "spaced {a=\"1\"}   2 1000\n" +
+            "escaped{path=\"C:\\\\x\",msg=\"a \\\"b\\\"\"} 3\n" +
+            "empty{} 4\n");
+
+        Assert.True(result.Succeeded, result.Error?.ToString());
+        Assert.Equal(["plain", "spaced {a=\"1\"}", "escaped{path=\"C:\\\\x\",msg=\"a \\\"b\\\"\"}", "empty{}"], samples.Select(s => s.SeriesText));
+    }
+
+    [Fact]
     public void Text_example_body_gives_every_sample_with_its_family()
     {
         var (result, samples) = ExpositionHarness.Text(SampleBodies.Text);

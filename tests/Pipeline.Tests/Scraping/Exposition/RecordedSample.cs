@@ -17,6 +17,9 @@ internal sealed record RecordedSample(
     RecordedExemplar? Exemplar,
     int Line)
 {
+    /// <summary>The series as written (<see cref="ExpositionSample.Series"/>).</summary>
+    public string SeriesText { get; init; } = "";
+
     public string Label(string name) => Labels.Single(l => l.Key == name).Value;
 
     public string LabelText => string.Join(",", Labels.Select(l => $"{l.Key}={l.Value}"));

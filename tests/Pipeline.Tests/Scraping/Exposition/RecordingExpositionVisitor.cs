@@ -27,7 +27,7 @@ internal sealed class RecordingExpositionVisitor : IExpositionVisitor
             sample.Value,
             sample.HasTimestamp ? sample.TimestampMs : null,
             exemplar,
-            sample.Line));
+            sample.Line) { SeriesText = System.Text.Encoding.UTF8.GetString(sample.Series) });
     }
 
     private static List<KeyValuePair<string, string>> Copy(ExpositionLabels labels)
