@@ -99,7 +99,7 @@ public sealed class RemoteWriteQueue : IAsyncDisposable
     /// </summary>
     public bool TryEnqueue(in RemoteWriteSample sample)
     {
-        if (sample.Series is null)
+        if (sample.Series.IsDefault)
         {
             throw new ArgumentException("a sample needs its series", nameof(sample));
         }
@@ -115,13 +115,13 @@ public sealed class RemoteWriteQueue : IAsyncDisposable
     private bool TryEnqueueRelabeled(in RemoteWriteSample sample)
     {
         var series = _relabeler!.Relabel(sample.Series);
-        if (series is null)
+        if (series.IsDefault)
         {
             _metrics.Dropped(RemoteWriteConstants.DropRelabeled, 1);
             return false;
         }
 
-        return ReferenceEquals(series, sample.Series)
+        return series == sample.Series
             ? TryEnqueueToShard(sample)
             : TryEnqueueToShard(new RemoteWriteSample(series, sample.TimestampMs, sample.Value));
     }

@@ -115,7 +115,7 @@ internal sealed class RemoteWriteRequestEncoder : IDisposable
     {
         var series = samples[start].Series;
         var end = start + 1;
-        while (end < samples.Length && ReferenceEquals(samples[end].Series, series))
+        while (end < samples.Length && samples[end].Series == series)
         {
             end++;
         }

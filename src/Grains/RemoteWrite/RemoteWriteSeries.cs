@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Pipeline.Grains.RemoteWrite;
@@ -11,6 +13,13 @@ namespace Pipeline.Grains.RemoteWrite;
 /// </summary>
 /// <remarks>
 /// <para>
+/// A handle on one array (hash, label count, then the label fields): copying it copies a reference,
+/// and reading the hash or the labels touches one object, not two. Two handles are equal when they
+/// are the same series object (the same array), which is what caches keyed per series need; equal
+/// labels in separately made series are not equal handles (compare <see cref="Hash"/> and
+/// <see cref="EncodedLabels"/> for that).
+/// </para>
+/// <para>
 /// This is the only copy of the labels a producer keeps: UTF-8 bytes in one array cost about a
 /// third of the strings and label array they replace, and are one object for the garbage collector
 /// to trace instead of a dozen. Reading the labels back (<see cref="DecodeLabels"/>) allocates; the
@@ -22,33 +31,42 @@ namespace Pipeline.Grains.RemoteWrite;
 /// every array and process (it chooses the series' remote write shard).
 /// </para>
 /// </remarks>
-public sealed class RemoteWriteSeries
+public readonly struct RemoteWriteSeries : IEquatable<RemoteWriteSeries>
 {
+    // The array: the hash (8 bytes, little-endian), the label count (4 bytes), the label fields.
+    private const int HashOffset = 0;
+    private const int CountOffset = 8;
+    private const int HeaderBytes = 12;
+
     // Tags: field number << 3 | wire type 2 (length-delimited).
     private const byte LabelTag = (1 << 3) | 2; // TimeSeries.labels = 1
     private const byte NameTag = (1 << 3) | 2;  // Label.name = 1
     private const byte ValueTag = (2 << 3) | 2; // Label.value = 2
 
-    private readonly byte[] _encoded;
+    private readonly byte[]? _bytes;
 
-    private RemoteWriteSeries(byte[] encoded, int count)
-    {
-        _encoded = encoded;
-        Count = count;
-        Hash = XxHash64.HashToUInt64(encoded);
-    }
+    private RemoteWriteSeries(byte[] bytes) => _bytes = bytes;
+
+    /// <summary>No series (a dropped one, or a sample not made by <see cref="From"/>).</summary>
+    public bool IsDefault => _bytes is null;
 
     /// <summary>XxHash64 (seed 0) of <see cref="EncodedLabels"/>: equal labels, equal hash.</summary>
-    public ulong Hash { get; }
+    public ulong Hash => BinaryPrimitives.ReadUInt64LittleEndian(Bytes.AsSpan(HashOffset));
 
     /// <summary>Number of labels.</summary>
-    public int Count { get; }
+    public int Count => BinaryPrimitives.ReadInt32LittleEndian(Bytes.AsSpan(CountOffset));
 
     /// <summary>The repeated <c>labels = 1</c> fields of a <c>TimeSeries</c>, ready to copy into a request.</summary>
-    public ReadOnlySpan<byte> EncodedLabels => _encoded;
+    public ReadOnlySpan<byte> EncodedLabels => Bytes.AsSpan(HeaderBytes);
 
-    /// <summary>Bytes the series holds (its encoded labels), for memory accounting.</summary>
-    public int EncodedLength => _encoded.Length;
+    /// <summary>Bytes the series holds, for memory accounting.</summary>
+    public int EncodedLength => Bytes.Length - HeaderBytes;
+
+    private byte[] Bytes => _bytes ?? throw new InvalidOperationException("a default RemoteWriteSeries has no labels");
+
+    public static bool operator ==(RemoteWriteSeries left, RemoteWriteSeries right) => left.Equals(right);
+
+    public static bool operator !=(RemoteWriteSeries left, RemoteWriteSeries right) => !left.Equals(right);
 
     /// <summary>
     /// Encodes labels sorted by name (ordinal), names unique, <c>__name__</c> included. A label with an
@@ -63,8 +81,8 @@ public sealed class RemoteWriteSeries
             size += 1 + VarintSize((uint)body) + body;
         }
 
-        var encoded = new byte[size];
-        var position = 0;
+        var encoded = new byte[HeaderBytes + size];
+        var position = HeaderBytes;
         foreach (var label in labels)
         {
             encoded[position++] = LabelTag;
@@ -73,15 +91,24 @@ public sealed class RemoteWriteSeries
             position += WriteString(encoded.AsSpan(position), ValueTag, label.Value);
         }
 
-        return new RemoteWriteSeries(encoded, labels.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(encoded.AsSpan(HashOffset), XxHash64.HashToUInt64(encoded.AsSpan(HeaderBytes)));
+        BinaryPrimitives.WriteInt32LittleEndian(encoded.AsSpan(CountOffset), labels.Length);
+        return new RemoteWriteSeries(encoded);
     }
+
+    /// <summary>Whether both are the same series object (not: whether their labels are equal).</summary>
+    public bool Equals(RemoteWriteSeries other) => ReferenceEquals(_bytes, other._bytes);
+
+    public override bool Equals(object? obj) => obj is RemoteWriteSeries other && Equals(other);
+
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(_bytes);
 
     /// <summary>Decodes the labels into a new array (allocates an array and every string: once per series, not per sample).</summary>
     public RemoteWriteLabel[] DecodeLabels()
     {
         var labels = new RemoteWriteLabel[Count];
-        var span = _encoded.AsSpan();
-        var position = 0;
+        var span = Bytes.AsSpan();
+        var position = HeaderBytes;
         for (var i = 0; i < labels.Length; i++)
         {
             position++; // LabelTag
@@ -110,7 +137,7 @@ public sealed class RemoteWriteSeries
         return labels;
     }
 
-    public override string ToString() =>
+    public override string ToString() => IsDefault ? "{}" :
         "{" + string.Join(", ", DecodeLabels().Select(l => $"{l.Name}=\"{l.Value}\"")) + "}";
 
     private static int LabelBodySize(RemoteWriteLabel label) => StringFieldSize(label.Name) + StringFieldSize(label.Value);

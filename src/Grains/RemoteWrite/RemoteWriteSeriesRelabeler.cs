@@ -22,7 +22,7 @@ internal sealed class RemoteWriteSeriesRelabeler
 
     private readonly IReadOnlyList<RelabelRule> _rules;
     private readonly KeyValuePair<string, string>[] _externalLabels;
-    private readonly ConcurrentDictionary<RemoteWriteSeries, CachedSeries> _cache = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<RemoteWriteSeries, CachedSeries> _cache = new();
     private readonly object _trimGate = new();
     private int _count;
     private int _reused;
@@ -49,11 +49,11 @@ internal sealed class RemoteWriteSeriesRelabeler
             : new RemoteWriteSeriesRelabeler(options.WriteRelabelRules, options.ExternalLabels, minTrimThreshold);
 
     /// <summary>
-    /// The series to send for a series, or null when a rule dropped it (or left it with no label).
-    /// The same object is answered for the same <paramref name="series"/> reference while it is cached;
+    /// The series to send for a series, or a default one when a rule dropped it (or left it with no label).
+    /// The same series is answered for the same <paramref name="series"/> while it is cached;
     /// <paramref name="series"/> itself when nothing changed.
     /// </summary>
-    public RemoteWriteSeries? Relabel(RemoteWriteSeries series)
+    public RemoteWriteSeries Relabel(RemoteWriteSeries series)
     {
         var generation = Volatile.Read(ref _generation);
         if (_cache.TryGetValue(series, out var cached))
@@ -83,7 +83,7 @@ internal sealed class RemoteWriteSeriesRelabeler
         return result;
     }
 
-    private RemoteWriteSeries? Compute(RemoteWriteSeries series)
+    private RemoteWriteSeries Compute(RemoteWriteSeries series)
     {
         var labels = series.DecodeLabels();
         var builder = new LabelSetBuilder(labels.Length + _externalLabels.Length + 4);
@@ -102,7 +102,7 @@ internal sealed class RemoteWriteSeriesRelabeler
 
         if (!Relabeler.Process(builder, _rules) || builder.Count == 0)
         {
-            return null;
+            return default;
         }
 
         if (builder.Count == labels.Length)
@@ -164,9 +164,9 @@ internal sealed class RemoteWriteSeriesRelabeler
         }
     }
 
-    private sealed class CachedSeries(RemoteWriteSeries? labels, int lastUsed)
+    private sealed class CachedSeries(RemoteWriteSeries labels, int lastUsed)
     {
-        public RemoteWriteSeries? Labels { get; } = labels;
+        public RemoteWriteSeries Labels { get; } = labels;
 
         public int LastUsed { get; set; } = lastUsed;
     }

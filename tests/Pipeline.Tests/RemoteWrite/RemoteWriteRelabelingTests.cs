@@ -103,9 +103,9 @@ public sealed class RemoteWriteRelabelingTests
         var first = relabeler.Relabel(series)!;
         var again = relabeler.Relabel(series);
 
-        Assert.Same(first, again);
+        Assert.Equal(first, again);
         Assert.Equal([new("__name__", "up"), new("env", "prod"), new("pod", "api-1")], first.DecodeLabels());
-        Assert.Same(unchanged, relabeler.Relabel(unchanged));
+        Assert.Equal(unchanged, relabeler.Relabel(unchanged));
         Assert.Equal(2, relabeler.CachedSeriesCount);
     }
 
@@ -123,7 +123,7 @@ public sealed class RemoteWriteRelabelingTests
 
         for (var i = 0; i < series.Length; i++)
         {
-            Assert.All(results, r => Assert.Same(results[0][i], r[i]));
+            Assert.All(results, r => Assert.Equal(results[0][i], r[i]));
         }
 
         Assert.Equal(200, relabeler.CachedSeriesCount);
@@ -146,12 +146,12 @@ public sealed class RemoteWriteRelabelingTests
         {
             for (var i = 0; i < live.Length; i++)
             {
-                Assert.Same(liveOutputs[i], relabeler.Relabel(live[i]));
+                Assert.Equal(liveOutputs[i], relabeler.Relabel(live[i]));
             }
 
             for (var j = 0; j < 3; j++)
             {
-                Assert.NotNull(relabeler.Relabel(Series("up", "pod", $"gone-{scrape}-{j}")));
+                Assert.False(relabeler.Relabel(Series("up", "pod", $"gone-{scrape}-{j}")).IsDefault);
             }
 
             maxCached = Math.Max(maxCached, relabeler.CachedSeriesCount);

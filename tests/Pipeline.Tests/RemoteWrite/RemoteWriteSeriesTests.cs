@@ -43,7 +43,8 @@ public sealed class RemoteWriteSeriesTests
         // The boundary between name and value is part of the encoding: "jo" + "bnode" differs from "job" + "node".
         var d = RemoteWriteSeries.From([new("__name__", "up"), new("jo", "bnode")]);
 
-        Assert.NotSame(a, b);
+        Assert.NotEqual(a, b); // two series objects, though their labels are equal
+        Assert.Equal(a, a);
         Assert.Equal(a.Hash, b.Hash);
         Assert.NotEqual(a.Hash, c.Hash);
         Assert.NotEqual(a.Hash, d.Hash);

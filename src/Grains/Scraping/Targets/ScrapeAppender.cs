@@ -87,7 +87,7 @@ internal sealed class ScrapeAppender : IExpositionVisitor
 
         series.Seen = _iteration;
         var labels = series.Labels;
-        if (labels is null)
+        if (labels.IsDefault)
         {
             return;
         }
@@ -149,7 +149,7 @@ internal sealed class ScrapeAppender : IExpositionVisitor
             var series = _previous[i];
             if (series.Good != _iteration || !series.Tracked)
             {
-                Add(new RemoteWriteSample(series.Labels!, _timestampMs, StaleMarker.Value));
+                Add(new RemoteWriteSample(series.Labels, _timestampMs, StaleMarker.Value));
             }
         }
 
@@ -197,7 +197,7 @@ internal sealed class ScrapeAppender : IExpositionVisitor
     {
         for (var i = 0; i < _previousCount; i++)
         {
-            Add(new RemoteWriteSample(_previous[i].Labels!, timestampMs, StaleMarker.Value));
+            Add(new RemoteWriteSample(_previous[i].Labels, timestampMs, StaleMarker.Value));
         }
 
         Array.Clear(_previous, 0, _previousCount);

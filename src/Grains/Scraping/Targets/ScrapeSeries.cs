@@ -9,10 +9,10 @@ namespace Pipeline.Grains.Scraping.Targets;
 /// </summary>
 internal sealed class ScrapeSeries
 {
-    public ScrapeSeries(RemoteWriteSeries? labels) => Labels = labels;
+    public ScrapeSeries(RemoteWriteSeries labels) => Labels = labels;
 
-    /// <summary>The series' final labels, encoded; the same object every scrape. Null: dropped by relabeling.</summary>
-    public RemoteWriteSeries? Labels { get; }
+    /// <summary>The series' final labels, encoded; the same series every scrape. Default: dropped by relabeling.</summary>
+    public RemoteWriteSeries Labels { get; }
 
     /// <summary>The last scrape (any outcome) whose body had the series; a second sample in one scrape is a duplicate.</summary>
     public int Seen;

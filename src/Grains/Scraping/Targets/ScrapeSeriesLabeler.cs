@@ -34,10 +34,10 @@ internal sealed class ScrapeSeriesLabeler
 
     /// <summary>
     /// The final labels of <paramref name="sample"/>'s series, sorted by name with <c>__name__</c>,
-    /// or null when <c>metric_relabel_configs</c> dropped it.
+    /// or a default series when <c>metric_relabel_configs</c> dropped it.
     /// </summary>
     /// <exception cref="ExpositionException">A label limit is exceeded, or relabeling removed <c>__name__</c>: the scrape fails.</exception>
-    public RemoteWriteSeries? Build(in ExpositionSample sample)
+    public RemoteWriteSeries Build(in ExpositionSample sample)
     {
         var builder = _builder;
         builder.Reset();
@@ -51,12 +51,12 @@ internal sealed class ScrapeSeriesLabeler
         MergeTargetLabels(exposed);
         if (_rules.Count > 0 && !Relabeler.Process(builder, _rules))
         {
-            return null;
+            return default;
         }
 
         if (builder.Count == 0)
         {
-            return null;
+            return default;
         }
 
         var name = builder.Get(RelabelLabels.MetricName);

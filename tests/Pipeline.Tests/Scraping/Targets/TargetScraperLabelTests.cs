@@ -161,7 +161,7 @@ public sealed class TargetScraperLabelTests : IAsyncLifetime
 
         for (var i = 0; i < first.Length; i++)
         {
-            Assert.Same(first[i].Series, second[i].Series);
+            Assert.Equal(first[i].Series, second[i].Series);
         }
 
         Assert.Equal([10.0, 20.0], second.Take(2).Select(s => s.Value));

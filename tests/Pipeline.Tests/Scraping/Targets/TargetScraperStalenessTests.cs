@@ -52,7 +52,7 @@ public sealed class TargetScraperStalenessTests : IAsyncLifetime
         var stale = Assert.Single(scrape.Sink.Last, RecordingScrapeSink.IsStale);
         Assert.Equal(scrape.Name("b"), RecordingScrapeSink.Name(stale.Series));
         Assert.Equal(scrape.NowMs, stale.TimestampMs);
-        Assert.Same(scrape.Sink.Batches[0][1].Series, stale.Series);
+        Assert.Equal(scrape.Sink.Batches[0][1].Series, stale.Series);
 
         // Marked once: the next scrape has nothing more to say about b.
         await scrape.ScrapeAsync();
