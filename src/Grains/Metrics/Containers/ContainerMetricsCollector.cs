@@ -76,6 +76,26 @@ public sealed class ContainerMetricsCollector
         }
     }
 
+    /// <summary>
+    /// Collects now and then every <see cref="ContainerMetricsOptions.Interval"/> (on the injected clock) until
+    /// cancelled. The files are read synchronously, so callers run this off any scheduler they care about.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            Collect();
+            try
+            {
+                await Task.Delay(_options.Interval, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     private ContainerNodeSnapshot CollectOnce()
     {
         var reader = Reader();
