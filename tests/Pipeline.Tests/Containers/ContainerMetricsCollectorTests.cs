@@ -368,6 +368,7 @@ public sealed class ContainerMetricsCollectorTests
         Assert.DoesNotContain("container_memory_rss", guaranteed);
         Assert.DoesNotContain("container_memory_working_set_bytes", guaranteed);
         Assert.DoesNotContain("container_cpu_cfs_periods_total", guaranteed);
+        Assert.DoesNotContain(guaranteed, s => s.StartsWith("container_fs_", StringComparison.Ordinal));
         Assert.Equal(268_435_456, Value(sink.Last, "container_spec_memory_limit_bytes", node.GuaranteedPath));
         Assert.Equal(50_000, Value(sink.Last, "container_spec_cpu_quota", node.GuaranteedPath));
         Assert.Empty(Find(sink.Last, "container_network_receive_bytes_total", node.BestEffortPath, "interface", "eth0"));

@@ -240,19 +240,22 @@ public sealed class CgroupStatsReader
     {
         _blkioBytes.Clear();
         _blkioOps.Clear();
+        // Bytes and operations come from two files; when either is garbled, a device's series would mix a real
+        // count with a made-up 0, so the cgroup reports no block I/O this time.
+        var garbled = false;
         if (ReadFile(Path.Join(dir, "blkio.throttle.io_service_bytes"), out var content) && !CgroupFileParser.TryParseBlkio(content, _blkioBytes))
         {
             Tally.GarbageFiles++;
-            _blkioBytes.Clear();
+            garbled = true;
         }
 
         if (ReadFile(Path.Join(dir, "blkio.throttle.io_serviced"), out content) && !CgroupFileParser.TryParseBlkio(content, _blkioOps))
         {
             Tally.GarbageFiles++;
-            _blkioOps.Clear();
+            garbled = true;
         }
 
-        if (_blkioBytes.Count == 0 && _blkioOps.Count == 0)
+        if (garbled || (_blkioBytes.Count == 0 && _blkioOps.Count == 0))
         {
             return [];
         }

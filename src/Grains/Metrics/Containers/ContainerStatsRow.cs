@@ -11,7 +11,7 @@ namespace Pipeline.Grains.Metrics.Containers;
 /// <param name="Container">The container's name; empty without metadata.</param>
 /// <param name="Image">The container's image; empty without metadata.</param>
 /// <param name="CpuPercent">CPU time over host CPU time between the two snapshots, times the CPUs, in percent (100 per busy CPU).</param>
-/// <param name="MemoryUsageBytes">Usage minus inactive file cache, not below 0.</param>
+/// <param name="MemoryUsageBytes">Usage minus inactive file cache, or usage when the cache is not smaller (docker's rule).</param>
 /// <param name="MemoryLimitBytes">The cgroup's limit, or the host's memory when the cgroup has none (or a larger one).</param>
 /// <param name="MemoryPercent">Usage over limit, in percent.</param>
 /// <param name="NetworkReceiveBytes">NET I/O in: bytes received on the container's interfaces.</param>

@@ -3,8 +3,8 @@ namespace Pipeline.Grains.Metrics.Containers;
 /// <summary>
 /// The docker stats table from two snapshots of a node, with docker's arithmetic: CPU % is the container's
 /// CPU-time delta over the host's CPU-time delta (<c>/proc/stat</c>) times the number of CPUs (so one busy CPU
-/// reads 100 %); MEM USAGE is usage minus inactive file cache against the limit (the host's memory when the
-/// cgroup has none); NET I/O and BLOCK I/O are totals since the container started.
+/// reads 100 %); MEM USAGE is usage minus inactive file cache (usage itself if the cache is not smaller) against
+/// the limit (the host's memory when the cgroup has none); NET I/O and BLOCK I/O are totals since the container started.
 /// </summary>
 public static class DockerStatsCalculator
 {
@@ -31,7 +31,7 @@ public static class DockerStatsCalculator
                 cpu = CpuPercent(earlier.CpuUsageNanoseconds, stats.CpuUsageNanoseconds, hostDelta, latest.OnlineCpus);
             }
 
-            var usage = stats.MemoryWorkingSetBytes;
+            var usage = MemoryUsage(stats);
             var limit = Limit(stats, latest.HostMemoryBytes);
             double? memoryPercent = usage is { } u && limit is > 0 ? 100.0 * u / limit.Value : null;
             long rx = 0, tx = 0, read = 0, write = 0;
@@ -73,6 +73,20 @@ public static class DockerStatsCalculator
 
         var delta = a - b;
         return delta > 0 && host > 0 ? (double)delta / host * cpus * 100.0 : 0.0;
+    }
+
+    /// <summary>
+    /// Docker's MEM USAGE: usage minus inactive file cache when that is smaller than usage, else usage itself
+    /// (unlike cAdvisor's working set, which is 0 then).
+    /// </summary>
+    public static long? MemoryUsage(CgroupStats stats)
+    {
+        if (stats.MemoryUsageBytes is not { } usage)
+        {
+            return null;
+        }
+
+        return stats.MemoryInactiveFileBytes is { } inactive && inactive < usage ? usage - inactive : usage;
     }
 
     private static long? Limit(CgroupStats stats, long? hostMemory)
