@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.Grains.Configuration;
 using Pipeline.Grains.Discovery.Kubernetes;
 using Pipeline.Grains.Metrics.Containers;
 using Pipeline.Grains.Scraping;
+using Pipeline.Grains.Telemetry;
 
 namespace Pipeline.Grains.Hosting;
 
@@ -21,12 +23,19 @@ public static class ContainerMetricsServiceCollectionExtensions
             return services;
         }
 
-        services.AddSingleton(sp => new ContainerMetricsCollector(
-            config.Containers,
-            sp.GetRequiredService<IScrapeSampleSink>(),
-            sp.GetService<PodMetadataCache>() is { } pods ? new PodCacheContainerMetadata(pods) : null,
-            sp.GetRequiredService<ILogger<ContainerMetricsCollector>>(),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var collector = new ContainerMetricsCollector(
+                config.Containers,
+                sp.GetRequiredService<IScrapeSampleSink>(),
+                sp.GetService<PodMetadataCache>() is { } pods ? new PodCacheContainerMetadata(pods) : null,
+                sp.GetRequiredService<ILogger<ContainerMetricsCollector>>(),
+                sp.GetRequiredService<TimeProvider>());
+
+            // Its instruments live as long as the meter factory; they only read the collector's counters.
+            _ = new ContainerMetricsTelemetry(sp.GetRequiredService<IMeterFactory>(), collector, config.NodeName);
+            return collector;
+        });
         return services;
     }
 }

@@ -80,6 +80,13 @@ public sealed class ContainerStatsSiloTests
         Assert.Equal(35.16, cart.GetProperty("memoryPercent").GetDouble());
         Assert.Equal(4096, cart.GetProperty("blockReadBytes").GetInt64());
 
+        // Only cart-0 is known to the API: its sandbox and the two other pods' containers are unenriched.
+        var metrics = await silo.Http.GetStringAsync("/metrics");
+        Assert.Contains("pipeline_containers{node=\"node-1\"} 4\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("pipeline_containers_unenriched{node=\"node-1\"} 3\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("pipeline_container_collections_total{node=\"node-1\",result=\"failed\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("pipeline_container_files_skipped_total{node=\"node-1\",reason=\"garbled\"} 0\n", metrics, StringComparison.Ordinal);
+
         var other = await silo.Http.GetFromJsonAsync<JsonElement>("/api/containers/stats?node=node-2");
         Assert.Empty(other.GetProperty("data").GetProperty("containers").EnumerateArray());
     }
