@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Pipeline.Grains.Metrics.Containers;
 
 /// <summary>
@@ -21,10 +23,23 @@ public sealed class CgroupStatsReader
     private readonly Dictionary<(int Major, int Minor), (long Read, long Write)> _blkioOps = [];
     private readonly List<NetworkInterfaceStats> _networkScratch = [];
 
+    // A cgroup's file paths are the same every collection: joined once, kept while the cgroup is read
+    // (a collection marks what it used; EndCollection forgets the rest, so exited containers do not pile up).
+    private readonly Dictionary<(string Directory, string File), (string Path, long Generation)> _filePaths = [];
+    private readonly Dictionary<(string Controller, string Cgroup), (string? Path, long Generation)> _directories = [];
+    private readonly List<(string, string)> _stale = [];
+    private readonly string _partitionsPath;
+    private readonly string _statPath;
+    private readonly string _meminfoPath;
+    private long _generation;
+
     public CgroupStatsReader(CgroupLayout layout, string procRoot = DefaultProcRoot)
     {
         Layout = layout;
         ProcRoot = procRoot;
+        _partitionsPath = Path.Join(procRoot, "partitions");
+        _statPath = Path.Join(procRoot, "stat");
+        _meminfoPath = Path.Join(procRoot, "meminfo");
         RefreshDeviceNames();
     }
 
@@ -38,7 +53,7 @@ public sealed class CgroupStatsReader
     /// <summary>Reads <c>/proc/partitions</c> again, for the <c>device</c> label of block I/O.</summary>
     public void RefreshDeviceNames()
     {
-        if (_files.Read(Path.Join(ProcRoot, "partitions"), out var content) == CgroupFileStatus.Ok)
+        if (_files.Read(_partitionsPath, out var content) == CgroupFileStatus.Ok)
         {
             _devices.Load(content);
         }
@@ -52,12 +67,47 @@ public sealed class CgroupStatsReader
         _ => CgroupStats.Empty,
     };
 
+    /// <summary>Starts a collection: paths used from now on are kept by the next <see cref="EndCollection"/>.</summary>
+    public void BeginCollection() => _generation++;
+
+    /// <summary>Forgets the paths of cgroups not read since <see cref="BeginCollection"/>.</summary>
+    public void EndCollection()
+    {
+        _stale.Clear();
+        foreach (var (key, entry) in _filePaths)
+        {
+            if (entry.Generation != _generation)
+            {
+                _stale.Add(key);
+            }
+        }
+
+        foreach (var key in _stale)
+        {
+            _filePaths.Remove(key);
+        }
+
+        _stale.Clear();
+        foreach (var (key, entry) in _directories)
+        {
+            if (entry.Generation != _generation)
+            {
+                _stale.Add(key);
+            }
+        }
+
+        foreach (var key in _stale)
+        {
+            _directories.Remove(key);
+        }
+    }
+
     /// <summary>The host's CPU time (docker's <c>system_cpu_usage</c>, in nanoseconds) and online CPUs, from <c>/proc/stat</c>.</summary>
     public bool TryReadHostCpu(out long nanoseconds, out int cpus)
     {
         nanoseconds = 0;
         cpus = 0;
-        if (!ReadFile(Path.Join(ProcRoot, "stat"), out var content))
+        if (!ReadFile(_statPath, out var content))
         {
             return false;
         }
@@ -75,7 +125,7 @@ public sealed class CgroupStatsReader
     /// <summary>The host's memory (<c>MemTotal</c>), what docker stats shows as the limit of an unlimited container.</summary>
     public long? ReadHostMemory()
     {
-        if (!ReadFile(Path.Join(ProcRoot, "meminfo"), out var content))
+        if (!ReadFile(_meminfoPath, out var content))
         {
             return null;
         }
@@ -85,10 +135,10 @@ public sealed class CgroupStatsReader
 
     private CgroupStats ReadV2(CgroupLocation location)
     {
-        var dir = Layout.Directory("cpu", location.Id)!;
+        var dir = Directory("cpu", location.Id)!;
         var root = location.Id == "/";
         long? usage = null, user = null, system = null, periods = null, throttled = null, throttledTime = null;
-        if (ReadKeyedFile(Path.Join(dir, "cpu.stat"), out var content))
+        if (ReadKeyedFile(FilePath(dir, "cpu.stat"), out var content))
         {
             usage = Keyed(content, "usage_usec"u8) * 1000;
             user = Keyed(content, "user_usec"u8) * 1000;
@@ -100,7 +150,7 @@ public sealed class CgroupStatsReader
 
         // The root cgroup has no cpu.max, memory.current or memory.max: the node is not limited by a cgroup.
         long? quota = null, period = null;
-        if (!root && ReadFile(Path.Join(dir, "cpu.max"), out content))
+        if (!root && ReadFile(FilePath(dir, "cpu.max"), out content))
         {
             if (CgroupFileParser.TryParseCpuMax(content, out var q, out var p))
             {
@@ -116,16 +166,16 @@ public sealed class CgroupStatsReader
         long? memory = null, limit = null, rss = null, cache = null, inactiveFile = null;
         if (!root)
         {
-            memory = Single(Path.Join(dir, "memory.current"), limit: false);
-            limit = Single(Path.Join(dir, "memory.max"), limit: true);
-            if (ReadKeyedFile(Path.Join(dir, "memory.stat"), out content))
+            memory = Single(FilePath(dir, "memory.current"), limit: false);
+            limit = Single(FilePath(dir, "memory.max"), limit: true);
+            if (ReadKeyedFile(FilePath(dir, "memory.stat"), out content))
             {
                 rss = Keyed(content, "anon"u8);
                 cache = Keyed(content, "file"u8);
                 inactiveFile = Keyed(content, "inactive_file"u8);
             }
         }
-        else if (ReadFile(Path.Join(ProcRoot, "meminfo"), out content))
+        else if (ReadFile(_meminfoPath, out content))
         {
             // As runc does for the root: the machine's memory in use, from /proc/meminfo.
             var total = Meminfo(content, "MemTotal"u8);
@@ -137,7 +187,7 @@ public sealed class CgroupStatsReader
         }
 
         _blockScratch.Clear();
-        if (ReadFile(Path.Join(dir, "io.stat"), out content) && !CgroupFileParser.TryParseIoStat(content, _devices, _blockScratch))
+        if (ReadFile(FilePath(dir, "io.stat"), out content) && !CgroupFileParser.TryParseIoStat(content, _devices, _blockScratch))
         {
             Tally.GarbageFiles++;
             _blockScratch.Clear();
@@ -167,20 +217,20 @@ public sealed class CgroupStatsReader
     {
         long? usage = null, user = null, system = null, periods = null, throttled = null, throttledTime = null;
         long? quota = null, period = null;
-        if (Layout.Directory("cpuacct", location.PathFor("cpuacct")) is { } cpuacct)
+        if (Directory("cpuacct", location.PathFor("cpuacct")) is { } cpuacct)
         {
-            usage = Single(Path.Join(cpuacct, "cpuacct.usage"), limit: false);
-            if (ReadKeyedFile(Path.Join(cpuacct, "cpuacct.stat"), out var content))
+            usage = Single(FilePath(cpuacct, "cpuacct.usage"), limit: false);
+            if (ReadKeyedFile(FilePath(cpuacct, "cpuacct.stat"), out var content))
             {
                 user = Keyed(content, "user"u8) * NanosecondsPerTick;
                 system = Keyed(content, "system"u8) * NanosecondsPerTick;
             }
         }
 
-        var cpu = Layout.Directory("cpu", location.PathFor("cpu"));
+        var cpu = Directory("cpu", location.PathFor("cpu"));
         if (cpu is not null)
         {
-            if (ReadKeyedFile(Path.Join(cpu, "cpu.stat"), out var content))
+            if (ReadKeyedFile(FilePath(cpu, "cpu.stat"), out var content))
             {
                 periods = Keyed(content, "nr_periods"u8);
                 throttled = Keyed(content, "nr_throttled"u8);
@@ -188,21 +238,21 @@ public sealed class CgroupStatsReader
             }
 
             // -1 is "no quota"; cAdvisor keeps 0 for that.
-            if (Single(Path.Join(cpu, "cpu.cfs_quota_us"), limit: false) is { } q)
+            if (Single(FilePath(cpu, "cpu.cfs_quota_us"), limit: false) is { } q)
             {
                 quota = q < 0 ? 0 : q;
             }
 
-            period = Single(Path.Join(cpu, "cpu.cfs_period_us"), limit: false);
+            period = Single(FilePath(cpu, "cpu.cfs_period_us"), limit: false);
         }
 
         long? memory = null, limit = null, rss = null, cache = null, inactiveFile = null;
-        var memoryDir = Layout.Directory("memory", location.PathFor("memory"));
+        var memoryDir = Directory("memory", location.PathFor("memory"));
         if (memoryDir is not null)
         {
-            memory = Single(Path.Join(memoryDir, "memory.usage_in_bytes"), limit: false);
-            limit = Single(Path.Join(memoryDir, "memory.limit_in_bytes"), limit: false);
-            if (ReadKeyedFile(Path.Join(memoryDir, "memory.stat"), out var content))
+            memory = Single(FilePath(memoryDir, "memory.usage_in_bytes"), limit: false);
+            limit = Single(FilePath(memoryDir, "memory.limit_in_bytes"), limit: false);
+            if (ReadKeyedFile(FilePath(memoryDir, "memory.stat"), out var content))
             {
                 rss = Keyed(content, "total_rss"u8);
                 cache = Keyed(content, "total_cache"u8);
@@ -211,7 +261,7 @@ public sealed class CgroupStatsReader
         }
 
         IReadOnlyList<BlockDeviceStats> block = [];
-        if (Layout.Directory("blkio", location.PathFor("blkio")) is { } blkio)
+        if (Directory("blkio", location.PathFor("blkio")) is { } blkio)
         {
             block = ReadBlkio(blkio);
         }
@@ -243,13 +293,13 @@ public sealed class CgroupStatsReader
         // Bytes and operations come from two files; when either is garbled, a device's series would mix a real
         // count with a made-up 0, so the cgroup reports no block I/O this time.
         var garbled = false;
-        if (ReadFile(Path.Join(dir, "blkio.throttle.io_service_bytes"), out var content) && !CgroupFileParser.TryParseBlkio(content, _blkioBytes))
+        if (ReadFile(FilePath(dir, "blkio.throttle.io_service_bytes"), out var content) && !CgroupFileParser.TryParseBlkio(content, _blkioBytes))
         {
             Tally.GarbageFiles++;
             garbled = true;
         }
 
-        if (ReadFile(Path.Join(dir, "blkio.throttle.io_serviced"), out content) && !CgroupFileParser.TryParseBlkio(content, _blkioOps))
+        if (ReadFile(FilePath(dir, "blkio.throttle.io_serviced"), out content) && !CgroupFileParser.TryParseBlkio(content, _blkioOps))
         {
             Tally.GarbageFiles++;
             garbled = true;
@@ -283,7 +333,7 @@ public sealed class CgroupStatsReader
     // As cAdvisor: the network namespace of a process in the cgroup; a cgroup without processes has none to report.
     private IReadOnlyList<NetworkInterfaceStats> ReadNetwork(string? dir)
     {
-        if (dir is null || !ReadFile(Path.Join(dir, "cgroup.procs"), out var content))
+        if (dir is null || !ReadFile(FilePath(dir, "cgroup.procs"), out var content))
         {
             return [];
         }
@@ -307,6 +357,30 @@ public sealed class CgroupStatsReader
         }
 
         return _networkScratch.Count == 0 ? [] : [.. _networkScratch];
+    }
+
+    private string? Directory(string controller, string cgroup)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_directories, (controller, cgroup), out var exists);
+        if (!exists)
+        {
+            entry.Path = Layout.Directory(controller, cgroup);
+        }
+
+        entry.Generation = _generation;
+        return entry.Path;
+    }
+
+    private string FilePath(string directory, string file)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_filePaths, (directory, file), out var exists);
+        if (!exists)
+        {
+            entry.Path = Path.Join(directory, file);
+        }
+
+        entry.Generation = _generation;
+        return entry.Path;
     }
 
     private bool ReadFile(string path, out ReadOnlySpan<byte> content)

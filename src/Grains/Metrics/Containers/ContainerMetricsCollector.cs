@@ -106,6 +106,7 @@ public sealed class ContainerMetricsCollector
         }
 
         reader.Tally.Reset();
+        reader.BeginCollection();
         reader.RefreshDeviceNames();
         reader.TryReadHostCpu(out var hostCpu, out var cpus);
         var hostMemory = reader.ReadHostMemory();
@@ -135,6 +136,7 @@ public sealed class ContainerMetricsCollector
         }
 
         _known = known;
+        reader.EndCollection();
         _writer.Begin(now.ToUnixTimeMilliseconds());
         _writer.Add(CgroupLocation.Root.Id, null, node);
         foreach (var container in containers)
