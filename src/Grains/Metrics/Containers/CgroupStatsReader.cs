@@ -177,7 +177,7 @@ public sealed class CgroupStatsReader
         }
         else if (ReadFile(_meminfoPath, out content))
         {
-            // As runc does for the root: the machine's memory in use, from /proc/meminfo.
+            // The root has no memory files on v2: the machine's memory in use (MemTotal - MemFree) and its split from /proc/meminfo.
             var total = Meminfo(content, "MemTotal"u8);
             var free = Meminfo(content, "MemFree"u8);
             memory = total - free;
