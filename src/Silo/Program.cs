@@ -66,6 +66,7 @@ app.MapGet("/metrics", (PrometheusMetricsExporter exporter) => Results.Text(expo
 app.MapLogSearch();
 app.MapDeadLetters();
 app.MapTargets();
+app.MapContainerStats();
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 
 if (demo is not null)

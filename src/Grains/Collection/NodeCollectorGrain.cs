@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Contracts.Logs;
 using Pipeline.Grains.Collection.Tailing;
 using Pipeline.Grains.Configuration;
+using Pipeline.Grains.Metrics.Containers;
 using Pipeline.Grains.Placement;
 using Pipeline.Grains.Telemetry;
 using Pipeline.Grains.Tenancy;
@@ -29,6 +30,8 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _node;
     private readonly PodEnrichment? _enrichment;
+    private readonly ContainerMetricsCollector? _containers;
+    private Task? _containerLoop;
     private CheckpointStore? _checkpoints;
     private string? _idleReason;
     private bool _exitRequested;
@@ -43,6 +46,7 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
         IServiceProvider services)
     {
         _enrichment = services.GetService(typeof(PodEnrichment)) as PodEnrichment;
+        _containers = services.GetService(typeof(ContainerMetricsCollector)) as ContainerMetricsCollector;
         _config = config;
         _metrics = metrics;
         _tenants = tenants;
@@ -75,6 +79,12 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
             _collectors.Add((collector, tailer, collector.RunAsync(_stopping.Token)));
         }
 
+        if (_containers is not null)
+        {
+            // containers.enabled: cgroup stats of this node's containers every interval, off the grain's turns (file reads block).
+            _containerLoop = Task.Run(() => _containers.RunAsync(_stopping.Token));
+        }
+
         _metrics.RegisterCollector(node, () => Snapshot());
         this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200)) { KeepAlive = true });
         LogStarted(_logger, node, _silo.Name, _collectors.Count);
@@ -89,6 +99,11 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
             await loop.ContinueWith(_ => { }, TaskScheduler.Current);
             tailer.FlushCheckpoints();
             tailer.Dispose();
+        }
+
+        if (_containerLoop is not null)
+        {
+            await _containerLoop.ContinueWith(_ => { }, TaskScheduler.Current);
         }
 
         _metrics.UnregisterCollector(this.GetPrimaryKeyString());

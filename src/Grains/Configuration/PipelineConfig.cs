@@ -1,3 +1,5 @@
+using Pipeline.Grains.Metrics.Containers;
+
 namespace Pipeline.Grains.Configuration;
 
 /// <summary>
@@ -22,4 +24,7 @@ public sealed class PipelineConfig
     public AuthConfig Auth { get; init; } = new();
 
     public MetricsConfig Metrics { get; init; } = new();
+
+    /// <summary><c>containers</c>: cAdvisor-like resource metrics of this node's containers, from cgroups (off by default).</summary>
+    public ContainerMetricsOptions Containers { get; init; } = new();
 }

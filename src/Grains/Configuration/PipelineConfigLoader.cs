@@ -1,3 +1,4 @@
+using Pipeline.Grains.Metrics.Containers;
 using Pipeline.Grains.Outputs.Elasticsearch;
 using Pipeline.Grains.RemoteWrite;
 using Pipeline.Grains.Scraping;
@@ -71,6 +72,7 @@ public static class PipelineConfigLoader
             Tenants = [.. root.Sections("tenants").Select(ReadTenant)],
             Auth = ReadAuth(root.Section("auth")),
             Metrics = ReadMetrics(root),
+            Containers = ContainerMetricsConfigReader.Read(root.Section("containers")),
         };
         root.RejectUnknownKeys();
         CheckTenants(config, root);

@@ -5,7 +5,7 @@ using Pipeline.Grains.Configuration;
 namespace Pipeline.Grains.Hosting;
 
 /// <summary>
-/// Activates this node's collector once the silo is active, and re-activates it if it was
+/// Activates this node's collector (log inputs, container metrics) once the silo is active, and re-activates it if it was
 /// lost (a failed loop, a deactivation), so collection runs for as long as the silo does.
 /// </summary>
 internal sealed partial class NodeCollectorStarter(
@@ -16,7 +16,7 @@ internal sealed partial class NodeCollectorStarter(
 {
     protected override TimeSpan Interval => TimeSpan.FromSeconds(5);
 
-    protected override bool Enabled => config.Logs.Inputs.Count > 0;
+    protected override bool Enabled => config.Logs.Inputs.Count > 0 || config.Containers.Enabled;
 
     protected override async Task RunOnceAsync(CancellationToken cancellation)
     {

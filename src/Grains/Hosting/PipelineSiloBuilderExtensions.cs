@@ -89,6 +89,7 @@ public static class PipelineSiloBuilderExtensions
         services.AddSingleton<ScrapeSampleFanOut>();
         services.TryAddSingleton<IScrapeSampleSink>(sp => sp.GetRequiredService<ScrapeSampleFanOut>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScrapeStarter>();
+        services.AddContainerMetrics(config);
         return silo;
     }
 
