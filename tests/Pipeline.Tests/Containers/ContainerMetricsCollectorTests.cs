@@ -109,9 +109,9 @@ public sealed class ContainerMetricsCollectorTests
                 new RemoteWriteLabel("namespace", "shop"),
                 new RemoteWriteLabel("pod", "web-7d9f"),
             ],
-            usage.Labels);
+            usage.Series.DecodeLabels());
         var read = Assert.Single(Find(sink.Last, "container_fs_reads_bytes_total", node.BurstablePath, "device", "/dev/nvme0n1"));
-        Assert.Equal(["__name__", "container", "device", "id", "image", "namespace", "pod"], read.Labels.Select(l => l.Name));
+        Assert.Equal(["__name__", "container", "device", "id", "image", "namespace", "pod"], read.Series.DecodeLabels().Select(l => l.Name));
 
         // The sandbox's pod is known, its container is not: namespace and pod, no container or image (as cAdvisor's pause).
         var sandbox = Assert.Single(Find(sink.Last, "container_memory_usage_bytes", node.SandboxPath));
@@ -122,7 +122,7 @@ public sealed class ContainerMetricsCollectorTests
                 new RemoteWriteLabel("namespace", "shop"),
                 new RemoteWriteLabel("pod", "cart-0"),
             ],
-            sandbox.Labels);
+            sandbox.Series.DecodeLabels());
         Assert.Equal(1_000_000, sandbox.Value);
     }
 
@@ -212,7 +212,7 @@ public sealed class ContainerMetricsCollectorTests
         Assert.Equal(2_500_000_000, Value(samples, "container_memory_cache", "/"));
         Assert.Equal(0, Value(samples, "container_spec_memory_limit_bytes", "/"));
         Assert.Equal(10_000_000, Value(samples, "container_fs_reads_bytes_total", "/", "device", "/dev/sda"));
-        Assert.Equal(["__name__", "id"], Find(samples, "container_cpu_usage_seconds_total", "/")[0].Labels.Select(l => l.Name));
+        Assert.Equal(["__name__", "id"], Find(samples, "container_cpu_usage_seconds_total", "/")[0].Series.DecodeLabels().Select(l => l.Name));
     }
 
     [Theory]
@@ -247,7 +247,7 @@ public sealed class ContainerMetricsCollectorTests
 
         Assert.Equal(4, snapshot.Unenriched);
         var usage = Assert.Single(Find(sink.Last, "container_memory_usage_bytes", node.GuaranteedPath));
-        Assert.Equal([new RemoteWriteLabel("__name__", "container_memory_usage_bytes"), new RemoteWriteLabel("id", node.GuaranteedPath)], usage.Labels);
+        Assert.Equal([new RemoteWriteLabel("__name__", "container_memory_usage_bytes"), new RemoteWriteLabel("id", node.GuaranteedPath)], usage.Series.DecodeLabels());
         Assert.Equal(104_857_600, usage.Value);
         Assert.Equal(ContainerSeries, Series(sink.Last, node.GuaranteedPath));
     }
@@ -270,13 +270,13 @@ public sealed class ContainerMetricsCollectorTests
         var first = Assert.Single(Find(sink.Batches[0], "container_memory_usage_bytes", node.GuaranteedPath));
         var second = Assert.Single(Find(sink.Batches[1], "container_memory_usage_bytes", node.GuaranteedPath));
         var third = Assert.Single(Find(sink.Batches[2], "container_memory_usage_bytes", node.GuaranteedPath));
-        Assert.Same(first.Labels, second.Labels);
+        Assert.Equal(first.Series, second.Series);
         Assert.Equal(104_857_700, second.Value);
-        Assert.NotSame(second.Labels, third.Labels);
+        Assert.NotEqual(second.Series, third.Series);
         Assert.Equal("registry.local/cart:1.5", Label(third, "image"));
-        Assert.Same(
-            Assert.Single(Find(sink.Batches[0], "container_fs_reads_total", node.BurstablePath, "device", "/dev/sda")).Labels,
-            Assert.Single(Find(sink.Batches[2], "container_fs_reads_total", node.BurstablePath, "device", "/dev/sda")).Labels);
+        Assert.Equal(
+            Assert.Single(Find(sink.Batches[0], "container_fs_reads_total", node.BurstablePath, "device", "/dev/sda")).Series,
+            Assert.Single(Find(sink.Batches[2], "container_fs_reads_total", node.BurstablePath, "device", "/dev/sda")).Series);
         Assert.Equal(sink.Batches[0].Length, sink.Batches[2].Length);
     }
 

@@ -22,7 +22,7 @@ internal static class SampleAssert
 
     public static string? Label(RemoteWriteSample sample, string name)
     {
-        foreach (var label in sample.Labels)
+        foreach (var label in sample.Series.DecodeLabels())
         {
             if (label.Name == name)
             {

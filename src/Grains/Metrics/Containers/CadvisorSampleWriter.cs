@@ -144,7 +144,7 @@ public sealed class CadvisorSampleWriter
     private void Labeled(CgroupSeries series, string name, string label, string labelValue, long value) =>
         Append(series.LabelsFor(name, label, labelValue), value);
 
-    private void Append(RemoteWriteLabel[] labels, double value)
+    private void Append(RemoteWriteSeries labels, double value)
     {
         if (_count == _samples.Length)
         {
@@ -154,16 +154,16 @@ public sealed class CadvisorSampleWriter
         _samples[_count++] = new RemoteWriteSample(labels, _timestampMs, value);
     }
 
-    /// <summary>The label arrays of one cgroup's series, built once for its metadata.</summary>
+    /// <summary>The series of one cgroup, encoded once for its metadata.</summary>
     private sealed class CgroupSeries(string id, ContainerMetadata? metadata)
     {
         public ContainerMetadata? Metadata { get; } = metadata;
 
         public long Generation { get; set; }
 
-        public Dictionary<(string Name, string? ExtraValue), RemoteWriteLabel[]> Labels { get; } = [];
+        public Dictionary<(string Name, string? ExtraValue), RemoteWriteSeries> Labels { get; } = [];
 
-        public RemoteWriteLabel[] LabelsFor(string name, string? extraName, string? extraValue)
+        public RemoteWriteSeries LabelsFor(string name, string? extraName, string? extraValue)
         {
             if (Labels.TryGetValue((name, extraValue), out var labels))
             {
@@ -185,7 +185,7 @@ public sealed class CadvisorSampleWriter
             }
 
             list.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            labels = [.. list];
+            labels = RemoteWriteSeries.From([.. list]);
             Labels[(name, extraValue)] = labels;
             return labels;
         }
