@@ -20,6 +20,20 @@ public interface IMetricQueryGrain : IGrainWithStringKey
     /// <summary>The values of one label over the selected series (all series in range when there is no matcher).</summary>
     [Alias("LabelValues")]
     Task<string[]> LabelValues(string name, MetricSelection selection);
+
+    /// <summary>The descriptions (type, help, unit) of the metric families this silo's producers saw, or of one.</summary>
+    [Alias("Metadata")]
+    Task<MetricMetadataEntry[]> Metadata(string? metric);
+}
+
+/// <summary>One description of a metric family.</summary>
+[GenerateSerializer, Immutable, Alias("pipeline.MetricMetadataEntry")]
+public sealed record MetricMetadataEntry
+{
+    [Id(0)] public required string Metric { get; init; }
+    [Id(1)] public required string Type { get; init; }
+    [Id(2)] public required string Help { get; init; }
+    [Id(3)] public required string Unit { get; init; }
 }
 
 /// <summary>How a <see cref="MetricMatcher"/> compares: PromQL's <c>=</c>, <c>!=</c>, <c>=~</c>, <c>!~</c>.</summary>

@@ -9,6 +9,7 @@ using Pipeline.Grains.Discovery.Kubernetes;
 using Pipeline.Grains.DeadLetters;
 using Pipeline.Grains.Outputs;
 using Pipeline.Grains.Outputs.Elasticsearch;
+using Pipeline.Grains.Metrics;
 using Pipeline.Grains.Placement;
 using Pipeline.Grains.Processing;
 using Pipeline.Grains.Processing.Filters;
@@ -87,6 +88,7 @@ public static class PipelineSiloBuilderExtensions
         services.AddSingleton<ScrapeJobs>();
         services.AddSingleton<ScrapeMetrics>();
         services.AddSingleton<ScrapeSampleFanOut>();
+        services.TryAddSingleton<MetricMetadataRegistry>();
         services.TryAddSingleton<IScrapeSampleSink>(sp => sp.GetRequiredService<ScrapeSampleFanOut>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScrapeStarter>();
         services.AddContainerMetrics(config);

@@ -33,6 +33,17 @@ public sealed class ClusterSeriesSource(IGrainFactory grains, IClusterMembership
         return Union(answers);
     }
 
+    /// <summary>The descriptions of metric families over all silos: per family, each distinct description once.</summary>
+    public async Task<IReadOnlyList<KeyValuePair<string, MetricMetadata[]>>> MetadataAsync(string? metric, int limit)
+    {
+        var answers = await Task.WhenAll(ActiveSilos.Keys(membership).Select(s => grains.GetGrain<IMetricQueryGrain>(s).Metadata(metric)));
+        return [.. answers.SelectMany(a => a)
+            .GroupBy(e => e.Metric, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Take(limit < 0 ? int.MaxValue : limit)
+            .Select(g => new KeyValuePair<string, MetricMetadata[]>(g.Key, [.. g.Select(e => new MetricMetadata(e.Type, e.Help, e.Unit)).Distinct()]))];
+    }
+
     /// <summary>One list sorted by labels; series with equal labels from several answers merged by time.</summary>
     public static IReadOnlyList<SeriesSamples> Merge(IEnumerable<IEnumerable<SeriesSamples>> answers)
     {

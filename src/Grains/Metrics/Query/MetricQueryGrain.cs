@@ -31,6 +31,11 @@ public sealed class MetricQueryGrain(IServiceProvider services) : Grain, IMetric
             ? [.. await store.LabelNamesAsync(MetricSelections.MatchersOrNull(selection), selection.MinMs, selection.MaxMs, CancellationToken.None)]
             : [];
 
+    public Task<MetricMetadataEntry[]> Metadata(string? metric) =>
+        Task.FromResult<MetricMetadataEntry[]>(services.GetService<MetricMetadataRegistry>() is { } registry
+            ? [.. registry.Snapshot(metric).SelectMany(f => f.Value.Select(m => new MetricMetadataEntry { Metric = f.Key, Type = m.Type, Help = m.Help, Unit = m.Unit }))]
+            : []);
+
     public async Task<string[]> LabelValues(string name, MetricSelection selection) =>
         Store is { } store
             ? [.. await store.LabelValuesAsync(name, MetricSelections.MatchersOrNull(selection), selection.MinMs, selection.MaxMs, CancellationToken.None)]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts.Metrics;
+using Pipeline.Grains.Metrics;
 using Pipeline.Grains.Placement;
 using Pipeline.Grains.Scraping.Relabeling;
 using Pipeline.Grains.Scraping.Targets;
@@ -25,6 +26,7 @@ public sealed partial class TargetGrain : Grain, ITargetGrain, IGrainMigrationPa
     private readonly ScrapeJobs _jobs;
     private readonly IScrapeSampleSink _sink;
     private readonly TimeProvider _time;
+    private readonly MetricMetadataRegistry _metadata;
     private readonly ILogger _logger;
     private readonly ILocalSiloDetails _silo;
     private readonly ScrapeMetrics _metrics;
@@ -40,11 +42,12 @@ public sealed partial class TargetGrain : Grain, ITargetGrain, IGrainMigrationPa
     private DateTimeOffset _lastRun;
     private ScrapeTargetSpec? _migratedSpec;
 
-    public TargetGrain(ScrapeJobs jobs, IScrapeSampleSink sink, TimeProvider time, ILogger<TargetGrain> logger, ILocalSiloDetails silo, ScrapeMetrics metrics)
+    public TargetGrain(ScrapeJobs jobs, IScrapeSampleSink sink, TimeProvider time, ILogger<TargetGrain> logger, ILocalSiloDetails silo, ScrapeMetrics metrics, MetricMetadataRegistry metadata)
     {
         _metrics = metrics;
         _jobs = jobs;
         _sink = sink;
+        _metadata = metadata;
         _time = time;
         _logger = logger;
         _silo = silo;
@@ -111,7 +114,7 @@ public sealed partial class TargetGrain : Grain, ITargetGrain, IGrainMigrationPa
         }
 
         _target = target;
-        _scraper = new TargetScraper(job, target, _jobs.ClientFor(job), _sink, _time);
+        _scraper = new TargetScraper(job, target, _jobs.ClientFor(job), _sink, _time, _metadata);
         _stopping = new CancellationTokenSource();
         var scraper = _scraper;
         var schedule = ScrapeSchedule.For(target.Key, target.ScrapeInterval);

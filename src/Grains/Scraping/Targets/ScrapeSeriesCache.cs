@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using Pipeline.Grains.Metrics;
 using Pipeline.Grains.Scraping.Exposition;
 
 namespace Pipeline.Grains.Scraping.Targets;
@@ -22,11 +23,15 @@ internal sealed class ScrapeSeriesCache
 {
     private readonly Dictionary<UInt128, ScrapeSeries> _series = [];
     private readonly ScrapeSeriesLabeler _labeler;
+    private readonly MetricMetadataRegistry? _metadata;
     private readonly long _seed = Random.Shared.NextInt64();
 
-    public ScrapeSeriesCache(ScrapeSeriesLabeler labeler)
+    /// <param name="labeler">Makes a new series' labels.</param>
+    /// <param name="metadata">Where the family of a new series is reported (type, help, unit), if anywhere.</param>
+    public ScrapeSeriesCache(ScrapeSeriesLabeler labeler, MetricMetadataRegistry? metadata = null)
     {
         _labeler = labeler;
+        _metadata = metadata;
     }
 
     public int Count => _series.Count;
@@ -44,6 +49,7 @@ internal sealed class ScrapeSeriesCache
         }
 
         series = new ScrapeSeries(_labeler.Build(in sample));
+        _metadata?.Report(sample.FamilyName, sample.Type, sample.Help, sample.Unit);
         _series.Add(key, series);
         return series;
     }

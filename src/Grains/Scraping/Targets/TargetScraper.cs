@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using Pipeline.Grains.Metrics;
 using Pipeline.Grains.Scraping.Exposition;
 using Pipeline.Grains.Scraping.Relabeling;
 
@@ -37,7 +38,8 @@ public sealed class TargetScraper : IDisposable
     /// <param name="http">Shared per job (pooled connections); not disposed by the scraper.</param>
     /// <param name="sink">Where samples go.</param>
     /// <param name="time">Clock for scrape timestamps and durations.</param>
-    public TargetScraper(ScrapeJobConfig job, ScrapeTarget target, HttpMessageInvoker http, IScrapeSampleSink sink, TimeProvider time)
+    /// <param name="metadata">Where the type, help and unit of each new series' family are reported, if anywhere.</param>
+    public TargetScraper(ScrapeJobConfig job, ScrapeTarget target, HttpMessageInvoker http, IScrapeSampleSink sink, TimeProvider time, MetricMetadataRegistry? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(target);
@@ -56,7 +58,7 @@ public sealed class TargetScraper : IDisposable
             BodySizeLimit = job.Limits.BodySizeLimit,
             MaxLineBytes = job.Limits.MaxLineBytes,
         });
-        _cache = new ScrapeSeriesCache(new ScrapeSeriesLabeler(target.Labels, job.HonorLabels, job.MetricRelabelRules, job.Limits));
+        _cache = new ScrapeSeriesCache(new ScrapeSeriesLabeler(target.Labels, job.HonorLabels, job.MetricRelabelRules, job.Limits), metadata);
         _appender = new ScrapeAppender(_cache, job.HonorTimestamps, job.TrackTimestampsStaleness, job.Limits.SampleLimit);
         _synthetic = new SyntheticSeries(target.Labels);
     }
