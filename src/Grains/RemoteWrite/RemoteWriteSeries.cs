@@ -96,6 +96,9 @@ public readonly struct RemoteWriteSeries : IEquatable<RemoteWriteSeries>
         return new RemoteWriteSeries(encoded);
     }
 
+    /// <summary>Compares series by their labels (the encoded bytes), not by object: for caches shared by producers.</summary>
+    public static IEqualityComparer<RemoteWriteSeries> ContentComparer { get; } = new ByContent();
+
     /// <summary>Whether both are the same series object (not: whether their labels are equal).</summary>
     public bool Equals(RemoteWriteSeries other) => ReferenceEquals(_bytes, other._bytes);
 
@@ -194,5 +197,13 @@ public readonly struct RemoteWriteSeries : IEquatable<RemoteWriteSeries>
         while (b >= 0x80);
 
         return value;
+    }
+
+    private sealed class ByContent : IEqualityComparer<RemoteWriteSeries>
+    {
+        public bool Equals(RemoteWriteSeries x, RemoteWriteSeries y) =>
+            x == y || (!x.IsDefault && !y.IsDefault && x.Hash == y.Hash && x.EncodedLabels.SequenceEqual(y.EncodedLabels));
+
+        public int GetHashCode(RemoteWriteSeries series) => series.IsDefault ? 0 : (int)series.Hash;
     }
 }

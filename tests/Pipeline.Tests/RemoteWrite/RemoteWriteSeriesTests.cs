@@ -48,5 +48,9 @@ public sealed class RemoteWriteSeriesTests
         Assert.Equal(a.Hash, b.Hash);
         Assert.NotEqual(a.Hash, c.Hash);
         Assert.NotEqual(a.Hash, d.Hash);
+        Assert.True(RemoteWriteSeries.ContentComparer.Equals(a, b));
+        Assert.Equal(RemoteWriteSeries.ContentComparer.GetHashCode(a), RemoteWriteSeries.ContentComparer.GetHashCode(b));
+        Assert.False(RemoteWriteSeries.ContentComparer.Equals(a, c));
+        Assert.False(RemoteWriteSeries.ContentComparer.Equals(a, d));
     }
 }
