@@ -77,12 +77,58 @@ public sealed class ChunkEncodingChoiceTests
     }
 
     [Fact]
+    public void Scrapes_on_a_fixed_schedule_with_jitter_use_the_base_gap_and_drifting_ones_delta_of_delta()
+    {
+        var random = new Random(3);
+        var values = Enumerable.Repeat(1.0, 120).ToArray();
+        // Independent jitter of 0-4 ms around a 15 s schedule: differences from the median gap are half as spread.
+        var scheduled = Enumerable.Range(0, 120).Select(i => 1_700_000_000_000L + (i * 15_000L) + random.Next(0, 5)).ToArray();
+        var chunk = ChunkRoundTripTests.AssertRoundTrip(scheduled, values, allowDecimal: true);
+        Assert.NotEqual(0, chunk[1] & 0x10);
+
+        // A gap that grows by 3 ms each time: the delta-of-delta is constant.
+        var drifting = new long[120];
+        for (var i = 1; i < drifting.Length; i++)
+        {
+            drifting[i] = drifting[i - 1] + 15_000 + (3 * i);
+        }
+
+        chunk = ChunkRoundTripTests.AssertRoundTrip(drifting, values, allowDecimal: true);
+        Assert.Equal(0, chunk[1] & 0x10);
+    }
+
+    [Fact]
+    public void Closing_picks_bucket_widths_that_fit_the_changes()
+    {
+        // Microsecond CPU counters with ±40 % rate noise: changes of about 20 bits, which the head's 24-bit bucket over-pays.
+        var random = new Random(5);
+        var values = new double[120];
+        long micros = 5_000_000_000;
+        for (var i = 0; i < values.Length; i++)
+        {
+            micros += (long)(1_500_000 * (0.6 + (0.8 * random.NextDouble())));
+            values[i] = micros / 1e6;
+        }
+
+        var times = Times(120);
+        var closed = ChunkRoundTripTests.AssertRoundTrip(times, values, allowDecimal: true);
+        var head = new ChunkEncoder();
+        for (var i = 0; i < values.Length; i++)
+        {
+            head.Append(times[i], values[i]);
+        }
+
+        Assert.NotEqual(0, closed[5]);
+        Assert.True(closed.Length < head.ByteLength - 40, $"closed {closed.Length} B, head {head.ByteLength} B");
+    }
+
+    [Fact]
     public void Constant_series_cost_about_two_bits_a_sample()
     {
         var values = Enumerable.Repeat(8_589_934_592.0, 120).ToArray();
         var timestamps = Enumerable.Range(0, 120).Select(i => 1_700_000_000_000L + (i * 15_000L)).ToArray();
         var chunk = ChunkRoundTripTests.AssertRoundTrip(timestamps, values, allowDecimal: true);
-        // 4 header bytes, the divisor, the first time and value, a first gap; then 1 bit of time and 1 of value per sample.
-        Assert.True(chunk.Length <= 4 + 2 + 6 + 5 + 3 + 30, $"{chunk.Length} bytes");
+        // 6 header bytes, the divisor (1), the first time (7) and value (6), the first gap (3); then 1 bit of time and 1 of value per sample (30).
+        Assert.True(chunk.Length <= 6 + 1 + 7 + 6 + 3 + 30, $"{chunk.Length} bytes");
     }
 }

@@ -10,7 +10,7 @@ internal static class ChunkDecoder
 
     public static ChunkEncoding Encoding(ReadOnlySpan<byte> chunk) => (ChunkEncoding)chunk[0];
 
-    public static int Scale(ReadOnlySpan<byte> chunk) => chunk[1];
+    public static int Scale(ReadOnlySpan<byte> chunk) => chunk[1] & 0x0f;
 
     /// <summary>Decodes every sample into the spans (each at least <see cref="Count"/> long); returns the count.</summary>
     public static int Decode(ReadOnlySpan<byte> chunk, Span<long> timestamps, Span<double> values)
@@ -18,10 +18,14 @@ internal static class ChunkDecoder
         var count = Count(chunk);
         var encoding = Encoding(chunk);
         var scale = Scale(chunk);
-        if (encoding is not (ChunkEncoding.Xor or ChunkEncoding.Decimal) || scale > ChunkFormat.MaxScale)
+        var usesBaseGap = (chunk[1] & ChunkFormat.BaseGapFlag) != 0;
+        if (encoding is not (ChunkEncoding.Xor or ChunkEncoding.Decimal) || scale > ChunkFormat.MaxScale || chunk[4] > ChunkFormat.MaxWidthBase || chunk[5] > ChunkFormat.MaxWidthBase)
         {
-            throw new InvalidDataException($"unknown chunk encoding {chunk[0]} (scale {scale})");
+            throw new InvalidDataException($"unknown chunk layout {Convert.ToHexString(chunk[..ChunkFormat.HeaderBytes])}");
         }
+
+        var timestampWidths = ChunkFormat.Widths(chunk[4], ChunkFormat.HeadTimestampWidths);
+        var valueWidths = ChunkFormat.Widths(chunk[5], ChunkFormat.HeadDecimalWidths);
 
         timestamps = timestamps[..count];
         values = values[..count];
@@ -31,6 +35,8 @@ internal static class ChunkDecoder
         {
             divisor = (long)ChunkFormat.ReadVarBits(ref reader);
         }
+
+        var baseGap = usesBaseGap ? ChunkFormat.UnZigZag(ChunkFormat.ReadVarBits(ref reader)) : 0;
 
         long timestamp = 0, gap = 0;
         // Decimal state.
@@ -48,8 +54,9 @@ internal static class ChunkDecoder
             else
             {
                 var prefix = reader.ReadUnaryPrefix(ChunkFormat.MaxPrefix);
-                var width = ChunkFormat.TimestampWidths[prefix];
-                gap = unchecked(gap + (width == 0 ? 0 : reader.ReadSigned(width)));
+                var width = timestampWidths[prefix];
+                var code = width == 0 ? 0 : reader.ReadSigned(width);
+                gap = unchecked((usesBaseGap ? baseGap : gap) + code);
                 timestamp = unchecked(timestamp + gap);
             }
 
@@ -101,7 +108,7 @@ internal static class ChunkDecoder
                     continue;
                 }
 
-                var width = ChunkFormat.DecimalWidths[prefix];
+                var width = valueWidths[prefix];
                 integerDelta += (width == 0 ? 0 : reader.ReadSigned(width)) * divisor;
                 integer += integerDelta;
             }

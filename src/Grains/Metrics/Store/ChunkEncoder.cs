@@ -29,6 +29,13 @@ internal sealed class ChunkEncoder
     private long _firstTimestamp;
     private long _previousTimestamp;
     private long _previousGap;
+    private ChunkLayout _layout;
+    private byte[] _timestampWidths = ChunkFormat.HeadTimestampWidths;
+    private byte[] _valueWidths = ChunkFormat.HeadDecimalWidths;
+
+    // Bits spent on timestamp codes after the first and on decimal delta-of-delta codes: what a new layout can shrink.
+    private long _timestampCodeBits;
+    private long _valueCodeBits;
 
     // Decimal state: the last integer, its last change, whether there is one yet, and the gcd of the changes.
     private bool _hasBase;
@@ -87,30 +94,34 @@ internal sealed class ChunkEncoder
 
         if (_count == 0)
         {
-            Start(ChooseEncoding(value, out var scale), scale, 1);
+            Start(ChooseEncoding(value, out var scale), scale, 1, ChunkLayout.Head);
         }
         else if (_encoding == ChunkEncoding.Decimal && !ChunkFormat.IsSpecial(value) && !ChunkFormat.TryDecimal(value, _scale, out _))
         {
             var scale = ChunkFormat.FindScale(value, _scale + 1);
             if (scale > 0 && _largestInteger <= ChunkFormat.MaxDecimal / (long)ChunkFormat.PowerOfTen(scale - _scale))
             {
-                Reencode(ChunkEncoding.Decimal, scale, 1);
+                Reencode(ChunkEncoding.Decimal, scale, 1, _layout);
             }
             else
             {
-                Reencode(ChunkEncoding.Xor, 0, 1);
+                Reencode(ChunkEncoding.Xor, 0, 1, _layout);
             }
         }
 
         AppendCore(timestamp, value);
     }
 
-    /// <summary>The closed chunk: exact-size bytes. The encoder is then empty, its buffer kept for the next chunk.</summary>
+    /// <summary>
+    /// The closed chunk: exact-size bytes, re-encoded first when another layout (timestamp scheme, bucket
+    /// widths, a common divisor of the integer changes) saves at least a byte. The encoder is then empty,
+    /// its buffer kept for the next chunk.
+    /// </summary>
     public byte[] Close()
     {
-        if (_encoding == ChunkEncoding.Decimal && _gcd > 1 && _divisor == 1)
+        if (_count > 2)
         {
-            Reencode(ChunkEncoding.Decimal, _scale, (long)_gcd);
+            Optimize();
         }
 
         var bytes = _writer.ToArray();
@@ -152,12 +163,17 @@ internal sealed class ChunkEncoder
         return ChunkEncoding.Xor;
     }
 
-    private void Start(ChunkEncoding encoding, int scale, long divisor)
+    private void Start(ChunkEncoding encoding, int scale, long divisor, ChunkLayout layout)
     {
         _writer.Clear();
         _encoding = encoding;
         _scale = scale;
         _divisor = divisor;
+        _layout = layout;
+        _timestampWidths = ChunkFormat.Widths(layout.TimestampWidthBase, ChunkFormat.HeadTimestampWidths);
+        _valueWidths = ChunkFormat.Widths(layout.ValueWidthBase, ChunkFormat.HeadDecimalWidths);
+        _timestampCodeBits = 0;
+        _valueCodeBits = 0;
         _count = 0;
         _previousGap = 0;
         _hasBase = false;
@@ -166,11 +182,18 @@ internal sealed class ChunkEncoder
         _gcd = 0;
         _leading = -1;
         _writer.WriteBits((ulong)encoding, 8);
-        _writer.WriteBits((ulong)scale, 8);
+        _writer.WriteBits((ulong)(scale | (layout.UsesBaseGap ? ChunkFormat.BaseGapFlag : 0)), 8);
         _writer.WriteBits(0, 16);
+        _writer.WriteBits((ulong)layout.TimestampWidthBase, 8);
+        _writer.WriteBits((ulong)layout.ValueWidthBase, 8);
         if (encoding == ChunkEncoding.Decimal)
         {
             ChunkFormat.WriteVarBits(_writer, (ulong)divisor);
+        }
+
+        if (layout.UsesBaseGap)
+        {
+            ChunkFormat.WriteVarBits(_writer, ChunkFormat.ZigZag(layout.BaseGap));
         }
     }
 
@@ -184,7 +207,9 @@ internal sealed class ChunkEncoder
         else
         {
             var gap = unchecked(timestamp - _previousTimestamp);
-            ChunkFormat.WriteBucketed(_writer, unchecked(gap - _previousGap), ChunkFormat.TimestampWidths);
+            var before = _writer.BitPosition;
+            ChunkFormat.WriteBucketed(_writer, unchecked(gap - (_layout.UsesBaseGap ? _layout.BaseGap : _previousGap)), _timestampWidths);
+            _timestampCodeBits += _writer.BitPosition - before;
             _previousGap = gap;
         }
 
@@ -236,7 +261,9 @@ internal sealed class ChunkEncoder
                 _gcd = Gcd(_gcd, (ulong)Math.Abs(deltaOfDelta));
             }
 
-            ChunkFormat.WriteBucketed(_writer, deltaOfDelta / _divisor, ChunkFormat.DecimalWidths);
+            var before = _writer.BitPosition;
+            ChunkFormat.WriteBucketed(_writer, deltaOfDelta / _divisor, _valueWidths);
+            _valueCodeBits += _writer.BitPosition - before;
             _previousIntegerDelta = delta;
         }
 
@@ -282,7 +309,100 @@ internal sealed class ChunkEncoder
         _trailing = trailing;
     }
 
-    private void Reencode(ChunkEncoding encoding, int scale, long divisor)
+    // Picks the smallest layout for the samples now in the chunk and re-encodes when it saves a byte.
+    private void Optimize()
+    {
+        var count = _count;
+        var timestamps = ArrayPool<long>.Shared.Rent(count);
+        var values = ArrayPool<double>.Shared.Rent(count);
+        var gaps = ArrayPool<long>.Shared.Rent(count);
+        Span<int> histogram = stackalloc int[65];
+        try
+        {
+            ChunkDecoder.Decode(_writer.Buffer.AsSpan(0, _writer.ByteLength), timestamps, values);
+
+            // Timestamps: delta-of-delta against differences from the median gap.
+            for (var i = 1; i < count; i++)
+            {
+                gaps[i - 1] = unchecked(timestamps[i] - timestamps[i - 1]);
+                histogram[ChunkFormat.SignedWidth(unchecked(gaps[i - 1] - (i == 1 ? 0 : gaps[i - 2])))]++;
+            }
+
+            var (dodBase, dodBits) = ChunkFormat.BestWidths(histogram);
+            histogram.Clear();
+            var sorted = gaps.AsSpan(0, count - 1);
+            var median = Median(sorted, histogram);
+            var (gapBase, gapBits) = ChunkFormat.BestWidths(histogram);
+            gapBits += 7 + (64 - BitOperations.LeadingZeroCount(ChunkFormat.ZigZag(median)));
+            var layout = gapBits < dodBits
+                ? new ChunkLayout(true, median, gapBase, 0)
+                : new ChunkLayout(false, 0, dodBase, 0);
+            var saved = _timestampCodeBits - Math.Min(gapBits, dodBits);
+
+            // Decimal values: a common divisor of the integer changes, and bucket widths.
+            long divisor = 1;
+            if (_encoding == ChunkEncoding.Decimal)
+            {
+                divisor = _gcd > 1 ? (long)_gcd : 1;
+                histogram.Clear();
+                var hasBase = false;
+                long previous = 0, previousDelta = 0;
+                for (var i = 0; i < count; i++)
+                {
+                    if (!ChunkFormat.TryDecimal(values[i], _scale, out var k))
+                    {
+                        continue;
+                    }
+
+                    if (hasBase)
+                    {
+                        var delta = k - previous;
+                        histogram[ChunkFormat.SignedWidth((delta - previousDelta) / divisor)]++;
+                        previousDelta = delta;
+                    }
+
+                    hasBase = true;
+                    previous = k;
+                }
+
+                var (valueBase, valueBits) = ChunkFormat.BestWidths(histogram);
+                valueBits += 7 + (64 - BitOperations.LeadingZeroCount((ulong)divisor)) - 8;
+                layout = layout with { ValueWidthBase = valueBase };
+                saved += _valueCodeBits - valueBits;
+            }
+
+            if (saved >= 8)
+            {
+                Start(_encoding, _scale, divisor, layout);
+                for (var i = 0; i < count; i++)
+                {
+                    AppendCore(timestamps[i], values[i]);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(timestamps);
+            ArrayPool<double>.Shared.Return(values);
+            ArrayPool<long>.Shared.Return(gaps);
+        }
+    }
+
+    // The median of the gaps (the span is sorted in place), and the histogram of the gaps' differences from it.
+    private static long Median(Span<long> gaps, Span<int> histogram)
+    {
+        var copy = gaps;
+        copy.Sort();
+        var median = copy[copy.Length / 2];
+        foreach (var gap in copy)
+        {
+            histogram[ChunkFormat.SignedWidth(unchecked(gap - median))]++;
+        }
+
+        return median;
+    }
+
+    private void Reencode(ChunkEncoding encoding, int scale, long divisor, ChunkLayout layout)
     {
         var count = _count;
         var timestamps = ArrayPool<long>.Shared.Rent(count);
@@ -290,7 +410,7 @@ internal sealed class ChunkEncoder
         try
         {
             ChunkDecoder.Decode(_writer.Buffer.AsSpan(0, _writer.ByteLength), timestamps, values);
-            Start(encoding, scale, divisor);
+            Start(encoding, scale, divisor, layout);
             for (var i = 0; i < count; i++)
             {
                 AppendCore(timestamps[i], values[i]);

@@ -6,16 +6,22 @@ namespace Pipeline.Grains.Metrics.Store;
 /// The byte layout shared by <see cref="ChunkEncoder"/> and <see cref="ChunkDecoder"/>.
 /// </summary>
 /// <remarks>
-/// A chunk is a 4-byte header (encoding, decimal scale, sample count as little-endian 16 bits) and a bit
-/// stream, most significant bit first. A decimal chunk's stream starts with its divisor (see
-/// <see cref="ChunkEncoder"/>). Each sample is its timestamp code then its value code. The first
-/// timestamp is written whole (<see cref="WriteVarBits"/> of its zigzag); later ones as the change of
-/// the gap (delta-of-delta) in one of the <see cref="TimestampWidths"/> buckets, chosen by a unary
-/// prefix: 15 s scrapes with a few ms of jitter land in the 4- and 8-bit buckets.
+/// <para>A chunk is a 6-byte header and a bit stream, most significant bit first. Header: the encoding;
+/// the decimal scale (low 4 bits) and the timestamp scheme (bit 4); the sample count (little-endian 16
+/// bits); the timestamp width base; the value width base. The stream starts with a decimal chunk's
+/// divisor and, for the base-gap scheme, the base gap; then each sample is its timestamp code and its
+/// value code.</para>
+/// <para>The first timestamp is written whole (<see cref="WriteVarBits"/> of its zigzag). Later ones are
+/// either the change of the gap (delta-of-delta: best when the gap drifts) or the gap's difference from
+/// the chunk's median gap (base gap: best for scrapes on a fixed schedule with independent jitter, whose
+/// differences are half as spread as delta-of-deltas). Numbers are written in buckets chosen by a unary
+/// prefix. A head chunk uses fixed buckets (<see cref="HeadTimestampWidths"/>,
+/// <see cref="HeadDecimalWidths"/>); when it closes, the encoder picks the scheme and the bucket widths
+/// <c>[0, w, w+4, w+12, 64]</c> that make this chunk smallest, and writes their <c>w</c> in the header.</para>
 /// </remarks>
 internal static class ChunkFormat
 {
-    public const int HeaderBytes = 4;
+    public const int HeaderBytes = 6;
 
     public const int HeaderBits = HeaderBytes * 8;
 
@@ -26,16 +32,66 @@ internal static class ChunkFormat
     public const int MaxPrefix = 5;
 
     /// <summary>
-    /// Signed widths of the timestamp delta-of-delta buckets, by prefix length: 0 ("same gap"), ±8 ms,
+    /// Signed widths of a head chunk's timestamp buckets, by prefix length: 0 ("same gap"), ±8 ms,
     /// ±128 ms, ±32 s, ±24 days, anything.
     /// </summary>
-    public static ReadOnlySpan<byte> TimestampWidths => [0, 4, 8, 16, 32, 64];
+    public static byte[] HeadTimestampWidths { get; } = [0, 4, 8, 16, 32, 64];
 
     /// <summary>
-    /// Signed widths of the decimal value delta-of-delta buckets, by prefix length; prefix 5 is the escape
-    /// (a raw 64-bit double that does not move the integer state).
+    /// Signed widths of a head chunk's decimal value delta-of-delta buckets, by prefix length; prefix 5 is
+    /// the escape (a raw 64-bit double that does not move the integer state).
     /// </summary>
-    public static ReadOnlySpan<byte> DecimalWidths => [0, 7, 14, 24, 64];
+    public static byte[] HeadDecimalWidths { get; } = [0, 7, 14, 24, 64];
+
+    /// <summary>Largest width base a closed chunk may choose.</summary>
+    public const int MaxWidthBase = 48;
+
+    /// <summary>Bit 4 of header byte 1: timestamps are differences from a base gap, not delta-of-deltas.</summary>
+    public const byte BaseGapFlag = 0x10;
+
+    private static readonly byte[][] WidthTables = BuildWidthTables();
+
+    /// <summary>The bucket widths for width base <paramref name="widthBase"/> (0: the head's <paramref name="head"/> table).</summary>
+    public static byte[] Widths(int widthBase, byte[] head) => widthBase == 0 ? head : WidthTables[widthBase];
+
+    /// <summary>Signed bits needed to hold <paramref name="value"/> (0 for 0).</summary>
+    public static int SignedWidth(long value) => value == 0 ? 0 : 65 - BitOperations.LeadingZeroCount((ulong)(value ^ (value >> 63)));
+
+    /// <summary>
+    /// The width base whose buckets hold numbers of the given signed widths (a histogram: count by width)
+    /// in the fewest bits, and that number of bits.
+    /// </summary>
+    public static (int WidthBase, long Bits) BestWidths(ReadOnlySpan<int> histogram)
+    {
+        var best = (WidthBase: 1, Bits: long.MaxValue);
+        for (var widthBase = 1; widthBase <= MaxWidthBase; widthBase++)
+        {
+            var table = WidthTables[widthBase];
+            long bits = histogram[0];
+            for (var width = 1; width < histogram.Length; width++)
+            {
+                if (histogram[width] == 0)
+                {
+                    continue;
+                }
+
+                var prefix = 1;
+                while (table[prefix] < width)
+                {
+                    prefix++;
+                }
+
+                bits += (long)histogram[width] * (prefix + 1 + table[prefix]);
+            }
+
+            if (bits < best.Bits)
+            {
+                best = (widthBase, bits);
+            }
+        }
+
+        return best;
+    }
 
     /// <summary>The prefix of a raw value in a decimal chunk.</summary>
     public const int DecimalEscapePrefix = 5;
@@ -134,6 +190,17 @@ internal static class ChunkFormat
         !double.IsFinite(value) || BitConverter.DoubleToInt64Bits(value) == long.MinValue;
 
     public static double FromDecimal(long k, int scale) => k / PowersOfTen[scale];
+
+    private static byte[][] BuildWidthTables()
+    {
+        var tables = new byte[MaxWidthBase + 1][];
+        for (var w = 1; w <= MaxWidthBase; w++)
+        {
+            tables[w] = [0, (byte)w, (byte)Math.Min(w + 4, 64), (byte)Math.Min(w + 12, 64), 64];
+        }
+
+        return tables;
+    }
 
     private static double[] BuildPowers()
     {
