@@ -58,7 +58,7 @@ internal ref struct ChunkBitReader
             var free = 8 - used;
             var take = Math.Min(free, count);
             var bits = (uint)(_data[index] >> (free - take)) & ((1u << take) - 1);
-            value = take == 64 ? bits : (value << take) | bits;
+            value = (value << take) | bits;
             count -= take;
             _bitPosition += take;
         }
