@@ -134,7 +134,7 @@ public static class StoreBenchmark
         return 0;
     }
 
-    // Bytes per sample by metric name, and what the timestamps alone cost: each series re-encoded in chunks of 120.
+    // Bytes per sample by metric name (and with XOR values only, for comparison), and what the timestamps alone cost: each series re-encoded in chunks of 120.
     private static void PrintBreakdown(Grains.Metrics.Store.MetricStore store, long minMs, long maxMs)
     {
         var names = store.LabelValuesAsync("__name__", null, minMs, maxMs, CancellationToken.None).AsTask().GetAwaiter().GetResult();
@@ -142,7 +142,7 @@ public static class StoreBenchmark
         foreach (var name in names)
         {
             var result = store.SelectAsync([new LabelMatcher(MatchType.Equal, "__name__", name)], minMs, maxMs, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-            long bytes = 0, samples = 0, decimalChunks = 0, chunks = 0;
+            long bytes = 0, xorBytes = 0, samples = 0, decimalChunks = 0, chunks = 0;
             foreach (var series in result)
             {
                 for (var at = 0; at < series.Count; at += 120)
@@ -150,6 +150,7 @@ public static class StoreBenchmark
                     var n = Math.Min(120, series.Count - at);
                     var chunk = ChunkEncoder.Encode(series.TimestampsMs.AsSpan(at, n), series.Values.AsSpan(at, n));
                     bytes += chunk.Length;
+                    xorBytes += ChunkEncoder.Encode(series.TimestampsMs.AsSpan(at, n), series.Values.AsSpan(at, n), allowDecimal: false).Length;
                     samples += n;
                     chunks++;
                     decimalChunks += ChunkDecoder.Encoding(chunk) == ChunkEncoding.Decimal ? 1 : 0;
@@ -158,7 +159,7 @@ public static class StoreBenchmark
             }
 
             total += samples;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-45} {(double)bytes / samples,6:F3} B/sample, {100.0 * decimalChunks / chunks,5:F1} % decimal chunks"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-45} {(double)bytes / samples,6:F3} B/sample, {100.0 * decimalChunks / chunks,5:F1} % decimal chunks; XOR only: {(double)xorBytes / samples,6:F3} B/sample"));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  timestamps alone (constant values)            {(double)timestampBytes / total,6:F3} B/sample"));

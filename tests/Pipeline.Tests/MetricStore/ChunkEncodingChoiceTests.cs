@@ -123,6 +123,27 @@ public sealed class ChunkEncodingChoiceTests
     }
 
     [Fact]
+    public void Wandering_gauges_write_deltas_and_steady_counters_delta_of_deltas()
+    {
+        var random = new Random(9);
+        var gauge = new double[120];
+        var counter = new double[120];
+        long bytes = 1L << 30, count = 1_000_000;
+        for (var i = 0; i < gauge.Length; i++)
+        {
+            bytes += random.Next(-64, 65) * 4096L;
+            count += 150 + random.Next(-2, 3);
+            gauge[i] = bytes;
+            counter[i] = count;
+        }
+
+        var gaugeChunk = ChunkRoundTripTests.AssertRoundTrip(Times(120), gauge, allowDecimal: true);
+        var counterChunk = ChunkRoundTripTests.AssertRoundTrip(Times(120), counter, allowDecimal: true);
+        Assert.NotEqual(0, gaugeChunk[1] & 0x20);
+        Assert.Equal(0, counterChunk[1] & 0x20);
+    }
+
+    [Fact]
     public void Constant_series_cost_about_two_bits_a_sample()
     {
         var values = Enumerable.Repeat(8_589_934_592.0, 120).ToArray();

@@ -19,6 +19,7 @@ internal static class ChunkDecoder
         var encoding = Encoding(chunk);
         var scale = Scale(chunk);
         var usesBaseGap = (chunk[1] & ChunkFormat.BaseGapFlag) != 0;
+        var valueDeltas = (chunk[1] & ChunkFormat.ValueDeltasFlag) != 0;
         if (encoding is not (ChunkEncoding.Xor or ChunkEncoding.Decimal) || scale > ChunkFormat.MaxScale || chunk[4] > ChunkFormat.MaxWidthBase || chunk[5] > ChunkFormat.MaxWidthBase)
         {
             throw new InvalidDataException($"unknown chunk layout {Convert.ToHexString(chunk[..ChunkFormat.HeaderBytes])}");
@@ -109,7 +110,8 @@ internal static class ChunkDecoder
                 }
 
                 var width = valueWidths[prefix];
-                integerDelta += (width == 0 ? 0 : reader.ReadSigned(width)) * divisor;
+                var code = (width == 0 ? 0 : reader.ReadSigned(width)) * divisor;
+                integerDelta = valueDeltas ? code : integerDelta + code;
                 integer += integerDelta;
             }
 

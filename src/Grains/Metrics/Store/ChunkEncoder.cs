@@ -182,7 +182,7 @@ internal sealed class ChunkEncoder
         _gcd = 0;
         _leading = -1;
         _writer.WriteBits((ulong)encoding, 8);
-        _writer.WriteBits((ulong)(scale | (layout.UsesBaseGap ? ChunkFormat.BaseGapFlag : 0)), 8);
+        _writer.WriteBits((ulong)(scale | (layout.UsesBaseGap ? ChunkFormat.BaseGapFlag : 0) | (layout.ValueDeltas ? ChunkFormat.ValueDeltasFlag : 0)), 8);
         _writer.WriteBits(0, 16);
         _writer.WriteBits((ulong)layout.TimestampWidthBase, 8);
         _writer.WriteBits((ulong)layout.ValueWidthBase, 8);
@@ -262,7 +262,7 @@ internal sealed class ChunkEncoder
             }
 
             var before = _writer.BitPosition;
-            ChunkFormat.WriteBucketed(_writer, deltaOfDelta / _divisor, _valueWidths);
+            ChunkFormat.WriteBucketed(_writer, (_layout.ValueDeltas ? delta : deltaOfDelta) / _divisor, _valueWidths);
             _valueCodeBits += _writer.BitPosition - before;
             _previousIntegerDelta = delta;
         }
@@ -335,16 +335,18 @@ internal sealed class ChunkEncoder
             var (gapBase, gapBits) = ChunkFormat.BestWidths(histogram);
             gapBits += 7 + (64 - BitOperations.LeadingZeroCount(ChunkFormat.ZigZag(median)));
             var layout = gapBits < dodBits
-                ? new ChunkLayout(true, median, gapBase, 0)
-                : new ChunkLayout(false, 0, dodBase, 0);
+                ? new ChunkLayout(true, median, gapBase, 0, false)
+                : new ChunkLayout(false, 0, dodBase, 0, false);
             var saved = _timestampCodeBits - Math.Min(gapBits, dodBits);
 
-            // Decimal values: a common divisor of the integer changes, and bucket widths.
+            // Decimal values: a common divisor of the integer changes (the gcd of the delta-of-deltas is the gcd of
+            // the deltas), deltas or delta-of-deltas, and bucket widths.
             long divisor = 1;
             if (_encoding == ChunkEncoding.Decimal)
             {
                 divisor = _gcd > 1 ? (long)_gcd : 1;
                 histogram.Clear();
+                Span<int> deltas = stackalloc int[65];
                 var hasBase = false;
                 long previous = 0, previousDelta = 0;
                 for (var i = 0; i < count; i++)
@@ -358,6 +360,7 @@ internal sealed class ChunkEncoder
                     {
                         var delta = k - previous;
                         histogram[ChunkFormat.SignedWidth((delta - previousDelta) / divisor)]++;
+                        deltas[ChunkFormat.SignedWidth(delta / divisor)]++;
                         previousDelta = delta;
                     }
 
@@ -366,8 +369,10 @@ internal sealed class ChunkEncoder
                 }
 
                 var (valueBase, valueBits) = ChunkFormat.BestWidths(histogram);
-                valueBits += 7 + (64 - BitOperations.LeadingZeroCount((ulong)divisor)) - 8;
-                layout = layout with { ValueWidthBase = valueBase };
+                var (deltaBase, deltaBits) = ChunkFormat.BestWidths(deltas);
+                var useDeltas = deltaBits < valueBits;
+                valueBits = Math.Min(valueBits, deltaBits) + 7 + (64 - BitOperations.LeadingZeroCount((ulong)divisor)) - 8;
+                layout = layout with { ValueWidthBase = useDeltas ? deltaBase : valueBase, ValueDeltas = useDeltas };
                 saved += _valueCodeBits - valueBits;
             }
 

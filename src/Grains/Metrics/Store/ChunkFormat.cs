@@ -8,7 +8,8 @@ namespace Pipeline.Grains.Metrics.Store;
 /// <remarks>
 /// <para>A chunk is a 6-byte header and a bit stream, most significant bit first. Header: the encoding;
 /// the decimal scale (low 4 bits) and the timestamp scheme (bit 4); the sample count (little-endian 16
-/// bits); the timestamp width base; the value width base. The stream starts with a decimal chunk's
+/// bits); the timestamp width base; the value width base. Bit 5 of the second byte marks decimal values
+/// written as deltas rather than delta-of-deltas. The stream starts with a decimal chunk's
 /// divisor and, for the base-gap scheme, the base gap; then each sample is its timestamp code and its
 /// value code.</para>
 /// <para>The first timestamp is written whole (<see cref="WriteVarBits"/> of its zigzag). Later ones are
@@ -48,6 +49,9 @@ internal static class ChunkFormat
 
     /// <summary>Bit 4 of header byte 1: timestamps are differences from a base gap, not delta-of-deltas.</summary>
     public const byte BaseGapFlag = 0x10;
+
+    /// <summary>Bit 5 of header byte 1: a decimal chunk's integers are written as deltas, not delta-of-deltas.</summary>
+    public const byte ValueDeltasFlag = 0x20;
 
     private static readonly byte[][] WidthTables = BuildWidthTables();
 
