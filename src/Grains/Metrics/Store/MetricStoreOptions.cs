@@ -7,9 +7,10 @@ public sealed class MetricStoreOptions
     public static readonly TimeSpan DefaultRetention = TimeSpan.FromHours(6);
 
     /// <summary>
-    /// Default <see cref="MemoryLimitBytes"/>: 512 MiB. At about 1.5 bytes per sample plus about 1 KiB of
-    /// index and head per series, this holds 10,000 series scraped every 15 s for 6 hours (≈ 35 MiB) many
-    /// times over; it is a guard against cardinality explosions, not a sizing target.
+    /// Default <see cref="MemoryLimitBytes"/>: 512 MiB. At about 1.7 bytes per sample plus about 1.7 KiB per
+    /// series of index, head buffer and chunk objects, 10,000 series scraped every 15 s for 6 hours take about
+    /// 40 MiB (docs/BENCHMARKS.md), so this holds them many times over; it is a guard against cardinality
+    /// explosions, not a sizing target.
     /// </summary>
     public const long DefaultMemoryLimitBytes = 512L * 1024 * 1024;
 
