@@ -535,7 +535,8 @@ public sealed class MetricStore : ISeriesSource, IDisposable
         var memoryBefore = series.MemoryBytes;
         var closedBefore = series.Closed.Length;
         var (chunks, samples) = series.DropThrough(maxTimestampMs, includeHead);
-        var emptied = series.IsEmpty;
+        // Only what this drop emptied: a series created a moment ago is empty until its creator appends to it.
+        var emptied = chunks > 0 && series.IsEmpty;
         if (emptied)
         {
             series.Removed = true;
