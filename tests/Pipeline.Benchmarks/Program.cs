@@ -18,6 +18,12 @@ public static class Program
             return EndToEnd.ScrapeBenchmark.Run(args[1..]);
         }
 
+        // "store": 10,000 cAdvisor-like series × 6 h into the embedded metric store (see docs/BENCHMARKS.md).
+        if (args.Length > 0 && args[0] == "store")
+        {
+            return MetricStore.StoreBenchmark.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

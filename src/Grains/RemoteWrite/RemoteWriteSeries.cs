@@ -62,6 +62,9 @@ public readonly struct RemoteWriteSeries : IEquatable<RemoteWriteSeries>
     /// <summary>Bytes the series holds, for memory accounting.</summary>
     public int EncodedLength => Bytes.Length - HeaderBytes;
 
+    /// <summary>The object that identifies this series (its array): for tables keyed weakly per series, such as the metric store's.</summary>
+    internal object? Identity => _bytes;
+
     private byte[] Bytes => _bytes ?? throw new InvalidOperationException("a default RemoteWriteSeries has no labels");
 
     public static bool operator ==(RemoteWriteSeries left, RemoteWriteSeries right) => left.Equals(right);

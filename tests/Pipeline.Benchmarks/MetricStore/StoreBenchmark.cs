@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using Pipeline.Benchmarks.EndToEnd;
+using Pipeline.Grains.Metrics;
+using Pipeline.Grains.Metrics.Store;
+using Pipeline.Grains.RemoteWrite;
+using MatchType = Pipeline.Grains.Metrics.MatchType;
+
+namespace Pipeline.Benchmarks.MetricStore;
+
+/// <summary>
+/// The store bench command: 10,000 cAdvisor-like series (<see cref="CadvisorLikeData"/>) scraped every 15 s
+/// for 6 hours, appended in time order one scrape (one node's batch) at a time into one
+/// <see cref="Grains.Metrics.Store.MetricStore"/> on a clock that follows the data. Reports samples per
+/// CPU-second of the appends (process utime + stime around the append phases; the data is generated
+/// between them, 15 minutes of data at a time, and not counted), bytes per sample, bytes per active
+/// series, peak RSS after ingest, and the time to select all series over the last 5 minutes and 6 hours.
+/// <code>dotnet run -c Release --project tests/Pipeline.Benchmarks -- store [--series 10000] [--hours 6] [--nodes 20]</code>
+/// </summary>
+public static class StoreBenchmark
+{
+    private const double MiB = 1024.0 * 1024.0;
+
+    public static int Run(string[] args)
+    {
+        var series = 10_000;
+        var hours = 6.0;
+        var nodes = 20;
+        var breakdown = false;
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (args[i] == "--breakdown")
+            {
+                breakdown = true;
+                i--;
+                continue;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                Console.Error.WriteLine($"{args[i]} needs a value");
+                return 2;
+            }
+
+            switch (args[i])
+            {
+                case "--series":
+                    series = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                    break;
+                case "--hours":
+                    hours = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                    break;
+                case "--nodes":
+                    nodes = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown option {args[i]} (expected --series, --hours, --nodes, --breakdown)");
+                    return 2;
+            }
+        }
+
+        var pid = Environment.ProcessId;
+        var startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)TimeSpan.FromHours(hours).TotalMilliseconds;
+        var data = new CadvisorLikeData(series, nodes, startMs);
+        var clock = new SimulatedClock(startMs);
+        using var store = new Grains.Metrics.Store.MetricStore(new MetricStoreOptions(), clock);
+        var rounds = (int)(TimeSpan.FromHours(hours).TotalMilliseconds / CadvisorLikeData.IntervalMs);
+        var order = data.NodesInScrapeOrder();
+        // One phase = 15 minutes of data, generated first (not measured), then appended (measured).
+        const int RoundsPerPhase = 60;
+        var maxPerNode = Enumerable.Range(0, nodes).Max(data.ContainersPerNode) * CadvisorLikeData.SeriesPerContainer;
+        var phase = new (long TimeMs, RemoteWriteSample[] Samples, int Count)[RoundsPerPhase * nodes];
+        for (var i = 0; i < phase.Length; i++)
+        {
+            phase[i] = (0, new RemoteWriteSample[maxPerNode], 0);
+        }
+
+        double appendCpu = 0;
+        var appendWall = TimeSpan.Zero;
+        long samples = 0;
+        for (var first = 0; first < rounds; first += RoundsPerPhase)
+        {
+            var used = 0;
+            for (var round = first; round < Math.Min(rounds, first + RoundsPerPhase); round++)
+            {
+                foreach (var node in order)
+                {
+                    var time = data.ScrapeTimeMs(round, node);
+                    var count = data.Scrape(node, time, phase[used].Samples);
+                    phase[used] = (time, phase[used].Samples, count);
+                    used++;
+                }
+            }
+
+            var cpuBefore = ProcessStat.CpuSeconds(pid);
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < used; i++)
+            {
+                clock.NowMs = phase[i].TimeMs;
+                store.Append(phase[i].Samples.AsSpan(0, phase[i].Count));
+                samples += phase[i].Count;
+            }
+
+            appendWall += watch.Elapsed;
+            appendCpu += ProcessStat.CpuSeconds(pid) - cpuBefore;
+        }
+
+        var stats = store.Stats();
+        var counters = store.Counters;
+        var peakAfterIngest = ProcessStat.PeakRssBytes(pid);
+        var rssAfterIngest = ProcessStat.RssBytes(pid);
+        var last = clock.NowMs;
+        var all = new[] { new LabelMatcher(MatchType.Equal, "job", "kubelet") };
+        var (recentSeries, recentSamples, recentMs) = TimeSelect(store, all, last - (5 * 60_000), last);
+        var (wholeSeries, wholeSamples, wholeMs) = TimeSelect(store, all, startMs, last);
+        var cpuName = new[] { new LabelMatcher(MatchType.Equal, "__name__", "container_cpu_usage_seconds_total"), new LabelMatcher(MatchType.Regex, "namespace", "shop|billing") };
+        var (nameSeries, nameSamples, nameMs) = TimeSelect(store, cpuName, startMs, last);
+
+        var invariant = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(invariant, $"series {stats.Series:N0}, samples appended {samples:N0} ({counters.SamplesAppended:N0} stored, refused {counters.RejectedOutOfOrder + counters.RejectedDuplicateTimestamp + counters.RejectedTooOld}, evicted {counters.SamplesEvictedByMemoryLimit}, dropped by retention {counters.SamplesDroppedByRetention})"));
+        Console.WriteLine(string.Create(invariant, $"append: {appendCpu:F2} cpu s, {appendWall.TotalSeconds:F2} wall s: {samples / appendCpu:N0} samples / cpu-s"));
+        Console.WriteLine(string.Create(invariant, $"bytes per sample: {stats.BytesPerSample:F3} (encoded {stats.EncodedBytes / MiB:F1} MiB for {stats.Samples:N0} samples in {stats.ClosedChunks:N0} closed chunks)"));
+        Console.WriteLine(string.Create(invariant, $"bytes per active series: {stats.BytesPerSeries:F0} (total {stats.TotalBytes / MiB:F1} MiB: chunks {stats.ChunkMemoryBytes / MiB:F1} MiB incl. head buffers and chunk objects, index {stats.IndexBytes / MiB:F1} MiB)"));
+        Console.WriteLine(string.Create(invariant, $"rss after ingest {rssAfterIngest / MiB:F0} MiB, peak {peakAfterIngest / MiB:F0} MiB (includes 15 min of generated samples, {phase.Length * maxPerNode * 24 / MiB:F0} MiB)"));
+        Console.WriteLine(string.Create(invariant, $"select job=\"kubelet\" last 5m: {recentSeries:N0} series, {recentSamples:N0} samples, {recentMs:F1} ms"));
+        Console.WriteLine(string.Create(invariant, $"select job=\"kubelet\" 6h: {wholeSeries:N0} series, {wholeSamples:N0} samples, {wholeMs:F1} ms"));
+        Console.WriteLine(string.Create(invariant, $"select cpu usage of 2 namespaces 6h: {nameSeries:N0} series, {nameSamples:N0} samples, {nameMs:F1} ms"));
+        Console.WriteLine(string.Create(invariant, $"peak rss at the end {ProcessStat.PeakRssBytes(pid) / MiB:F0} MiB"));
+        if (breakdown)
+        {
+            PrintBreakdown(store, startMs, last);
+        }
+
+        return 0;
+    }
+
+    // Bytes per sample by metric name (and with XOR values only, for comparison), and what the timestamps alone cost: each series re-encoded in chunks of 120.
+    private static void PrintBreakdown(Grains.Metrics.Store.MetricStore store, long minMs, long maxMs)
+    {
+        var names = store.LabelValuesAsync("__name__", null, minMs, maxMs, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        long timestampBytes = 0, total = 0;
+        foreach (var name in names)
+        {
+            var result = store.SelectAsync([new LabelMatcher(MatchType.Equal, "__name__", name)], minMs, maxMs, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            long bytes = 0, xorBytes = 0, samples = 0, decimalChunks = 0, chunks = 0;
+            foreach (var series in result)
+            {
+                for (var at = 0; at < series.Count; at += 120)
+                {
+                    var n = Math.Min(120, series.Count - at);
+                    var chunk = ChunkEncoder.Encode(series.TimestampsMs.AsSpan(at, n), series.Values.AsSpan(at, n));
+                    bytes += chunk.Length;
+                    xorBytes += ChunkEncoder.Encode(series.TimestampsMs.AsSpan(at, n), series.Values.AsSpan(at, n), allowDecimal: false).Length;
+                    samples += n;
+                    chunks++;
+                    decimalChunks += ChunkDecoder.Encoding(chunk) == ChunkEncoding.Decimal ? 1 : 0;
+                    timestampBytes += ChunkEncoder.Encode(series.TimestampsMs.AsSpan(at, n), new double[n]).Length;
+                }
+            }
+
+            total += samples;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-45} {(double)bytes / samples,6:F3} B/sample, {100.0 * decimalChunks / chunks,5:F1} % decimal chunks; XOR only: {(double)xorBytes / samples,6:F3} B/sample"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  timestamps alone (constant values)            {(double)timestampBytes / total,6:F3} B/sample"));
+    }
+
+    // The best of 3 runs (the first also warms the code up).
+    private static (int Series, long Samples, double Ms) TimeSelect(Grains.Metrics.Store.MetricStore store, LabelMatcher[] matchers, long minMs, long maxMs)
+    {
+        var best = double.MaxValue;
+        int count = 0;
+        long samples = 0;
+        for (var run = 0; run < 3; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            var result = store.SelectAsync(matchers, minMs, maxMs, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+            count = result.Count;
+            samples = result.Sum(s => (long)s.Count);
+        }
+
+        return (count, samples, best);
+    }
+}
