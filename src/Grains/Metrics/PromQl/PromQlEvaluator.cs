@@ -849,7 +849,8 @@ internal sealed class PromQlEvaluator
         };
     }
 
-    private static bool DropsName(BinaryExpr binary) => !binary.IsComparison && !binary.IsSetOperator;
+    /// <summary>Arithmetic drops the metric name; comparisons, set operators and (in Prometheus 2.42) atan2 keep it.</summary>
+    private static bool DropsName(BinaryExpr binary) => binary.Op is "+" or "-" or "*" or "/" or "%" or "^";
 
     private List<PromQlSample> VectorScalar(BinaryExpr binary, List<PromQlSample> vector, double scalar, bool swap)
     {
