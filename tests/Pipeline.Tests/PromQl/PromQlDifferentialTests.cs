@@ -78,6 +78,13 @@ public sealed class PromQlDifferentialTests(PrometheusDifferentialFixture fixtur
         $"histogram_quantile(1.5, {Bucket})",
         $"histogram_quantile(0.75, {Bucket}{{le!=\"+Inf\"}})",
         $"histogram_quantile(0.9, sum without (pod) (rate({Bucket}[10m])))",
+        $"histogram_quantile(NaN, {Bucket})",
+        $"histogram_quantile(-1, {Bucket})",
+        $"irate({Cpu}{{pod=~\"cart-2|web-1\"}}[1m])",
+        $"rate({Cpu}[5m] offset -3m)",
+        $"increase({Bucket}[1h])",
+        $"max_over_time(edge_gauge[30s])",
+        $"count_over_time({Mem}{{pod=\"dns-1\"}}[6m])",
     };
 
     public static TheoryData<string> InstantFunctions => new()
@@ -90,6 +97,7 @@ public sealed class PromQlDifferentialTests(PrometheusDifferentialFixture fixtur
         $"clamp_min({Temp}, 0)",
         $"clamp_max({Temp}, 1)",
         $"clamp({Temp}, -1, 1)",
+        $"clamp({Temp}, 1, -1)",
         $"sqrt({Mem})",
         $"ln({Mem})",
         $"exp({Temp})",
@@ -134,6 +142,10 @@ public sealed class PromQlDifferentialTests(PrometheusDifferentialFixture fixtur
         $"group by (namespace) ({Cpu})",
         $"quantile(0.5, {Mem}) by (namespace)",
         $"quantile by (room) (0.9, {Temp})",
+        $"quantile(NaN, {Temp})",
+        $"quantile(-1, {Temp})",
+        $"avg without () ({Temp})",
+        $"max({Cpu}{{pod=\"cart-2\"}})",
         $"sum by (__name__) ({{__name__=~\"container_.*\"}})",
         $"sum by (namespace) ({Mem}) / on(namespace) group_left sum by (namespace) ({Mem})",
     };
@@ -172,6 +184,16 @@ public sealed class PromQlDifferentialTests(PrometheusDifferentialFixture fixtur
         $"rate({Cpu}[5m]) or {Mem}",
         $"-{Mem} + {Cpu}",
         $"{Mem} / ignoring(container) group_left sum without (container) ({Mem})",
+        $"kube_pod_info * on(namespace) group_left {Mem}",
+        $"sum by (namespace) (kube_pod_info) * on(namespace) group_right kube_pod_info",
+        $"{Mem} > bool on(namespace, pod, container) {Mem} offset 2m",
+        $"{Mem} and on() (sum(up) < 3)",
+        $"sum(rate({Cpu}[5m])) / sum(rate({Cpu}[5m] offset 20m))",
+        $"sum by (namespace) (rate({Cpu}[5m])) > 0.01",
+        $"-{Temp} ^ 2",
+        $"{Temp} - -{Temp}",
+        "rate({__name__=~\"container_.*\"}[5m])",
+        $"label_replace({Mem}, \"pod\", \"x\", \"pod\", \".*\")",
     };
 
     [PrometheusTheory]

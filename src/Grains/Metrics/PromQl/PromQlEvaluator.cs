@@ -943,6 +943,12 @@ internal sealed class PromQlEvaluator
 
     private List<PromQlSample> VectorVector(BinaryExpr binary, VectorMatching matching, List<PromQlSample> lhs, List<PromQlSample> rhs)
     {
+        // Nothing can match: Prometheus answers empty before looking for duplicates on either side.
+        if (lhs.Count == 0 || rhs.Count == 0)
+        {
+            return [];
+        }
+
         var oneToMany = matching.Cardinality == VectorMatchCardinality.OneToMany;
         if (oneToMany)
         {

@@ -15,6 +15,9 @@ internal static class PromQlLexer
     {
         var tokens = new List<PromQlToken>();
         var i = 0;
+
+        // Inside [ ] a colon separates a subquery's range from its step; elsewhere it is part of a metric name.
+        var inBrackets = false;
         while (true)
         {
             while (i < query.Length && (char.IsWhiteSpace(query[i]) || query[i] == '#'))
@@ -40,6 +43,13 @@ internal static class PromQlLexer
 
             var c = query[i];
             var start = i;
+            if (c == ':' && inBrackets)
+            {
+                tokens.Add(new PromQlToken(PromQlTokenKind.Colon, i++, ":"));
+                continue;
+            }
+
+            inBrackets = c == '[' || (inBrackets && c != ']');
             if (char.IsAsciiDigit(c) || (c == '.' && i + 1 < query.Length && char.IsAsciiDigit(query[i + 1])))
             {
                 tokens.Add(LexNumberOrDuration(query, ref i));
