@@ -98,6 +98,9 @@ public sealed class PrometheusDifferentialFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Prometheus's answer body, unparsed.</summary>
+    public Task<string> PrometheusRawAsync(string pathAndQuery) => GetAsync(pathAndQuery);
+
     private async Task<string> GetAsync(string path)
     {
         using var response = await Prometheus.Http.GetAsync(path);

@@ -8,7 +8,8 @@ namespace Pipeline.Grains.Metrics.PromQl;
 /// <summary>
 /// Writes query answers and errors in the exact JSON shape of Prometheus's HTTP API, so Grafana's
 /// Prometheus data source reads them unchanged: times as Unix seconds with at most three decimals,
-/// values as strings formatted as Go's <c>strconv.FormatFloat(v, 'f', -1, 64)</c>.
+/// values as strings formatted as Prometheus's <c>jsonutil.MarshalValue</c> formats them (Go's shortest
+/// round-trip digits, plain below 1e21 and from 1e-6 on, exponent form outside that).
 /// </summary>
 public static class PromQlJsonWriter
 {
@@ -59,12 +60,15 @@ public static class PromQlJsonWriter
             case PromQlValueType.Scalar:
                 json.WriteString("resultType", "scalar");
                 json.WritePropertyName("result");
-                WritePoint(json, result.TimeMs, result.Scalar);
+                json.WriteStartArray();
+                WriteSeconds(json, result.TimeMs);
+                json.WriteStringValue(FormatValue(result.Scalar));
+                json.WriteEndArray();
                 break;
             default:
                 json.WriteString("resultType", "string");
                 json.WriteStartArray("result");
-                WriteTime(json, result.TimeMs);
+                WriteSeconds(json, result.TimeMs);
                 json.WriteStringValue(result.String);
                 json.WriteEndArray();
                 break;
@@ -112,6 +116,10 @@ public static class PromQlJsonWriter
         json.WriteEndArray();
     }
 
+    /// <summary>A scalar's or string's time: Prometheus marshals those as a plain float of seconds (<c>1700000000.05</c>).</summary>
+    private static void WriteSeconds(Utf8JsonWriter json, long timeMs) =>
+        json.WriteRawValue(FormatValue(timeMs / 1000.0), skipInputValidation: true);
+
     /// <summary>Unix seconds with the milliseconds as a fraction, written as Prometheus writes them (<c>1700000000.05</c> is <c>1700000000.050</c>).</summary>
     private static void WriteTime(Utf8JsonWriter json, long timeMs)
     {
@@ -137,7 +145,11 @@ public static class PromQlJsonWriter
         json.WriteRawValue(buffer[..length], skipInputValidation: true);
     }
 
-    /// <summary>Go's <c>strconv.FormatFloat(v, 'f', -1, 64)</c>: the shortest digits that round-trip, never an exponent; NaN, +Inf, -Inf.</summary>
+    /// <summary>
+    /// Go's <c>strconv.FormatFloat(v, 'f', -1, 64)</c> (the shortest digits that round-trip, no exponent), except
+    /// that, as Prometheus does, magnitudes below 1e-6 or from 1e21 on use <c>'e'</c> (<c>1e+21</c>, <c>1.5e-07</c>);
+    /// NaN, +Inf, -Inf.
+    /// </summary>
     public static string FormatValue(double value)
     {
         if (double.IsNaN(value))
@@ -162,10 +174,17 @@ public static class PromQlJsonWriter
             return text;
         }
 
-        // d.dddE±x: move the point x places.
         var negative = text[0] == '-';
         var mantissa = text[(negative ? 1 : 0)..e];
         var exponent = int.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var magnitude = Math.Abs(value);
+        if (magnitude < 1e-6 || magnitude >= 1e21)
+        {
+            // Go's 'e': d.ddde±XX, the exponent at least two digits.
+            return $"{(negative ? "-" : "")}{mantissa}e{(exponent < 0 ? '-' : '+')}{Math.Abs(exponent):00}";
+        }
+
+        // d.dddE±x: move the point x places.
         var point = mantissa.IndexOf('.', StringComparison.Ordinal);
         var digits = point < 0 ? mantissa : mantissa.Remove(point, 1);
         var integerDigits = (point < 0 ? mantissa.Length : point) + exponent;

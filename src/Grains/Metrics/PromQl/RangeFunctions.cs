@@ -52,13 +52,14 @@ internal static class RangeFunctions
         var interval = sampled;
         interval += toStart < threshold ? toStart : averageGap / 2;
         interval += toEnd < threshold ? toEnd : averageGap / 2;
-        result *= interval / sampled;
+        // One factor, divided by the range before it scales the change: the same roundings as Prometheus.
+        var factor = interval / sampled;
         if (isRate)
         {
-            result /= rangeMs / 1000.0;
+            factor /= rangeMs / 1000.0;
         }
 
-        return result;
+        return result * factor;
     }
 
     /// <summary>irate and idelta: from the last two samples only.</summary>
