@@ -84,6 +84,10 @@ public sealed class PromQlDifferentialTests(PrometheusDifferentialFixture fixtur
         $"rate({Cpu}[5m] offset -3m)",
         $"increase({Bucket}[1h])",
         $"max_over_time(edge_gauge[30s])",
+        $"deriv({Mem}[10m])",
+        "deriv(edge_gauge[5m])",
+        $"predict_linear({Mem}[15m], 3600)",
+        $"predict_linear({Cpu}[5m] offset 2m, 600)",
         $"count_over_time({Mem}{{pod=\"dns-1\"}}[6m])",
     };
 

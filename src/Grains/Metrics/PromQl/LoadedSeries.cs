@@ -78,4 +78,41 @@ internal sealed class LoadedSeries
 
     /// <summary>The index of the first sample after <paramref name="timeMs"/>.</summary>
     public int UpperBound(long timeMs) => LowerBound(timeMs == long.MaxValue ? timeMs : timeMs + 1);
+
+    /// <summary>
+    /// <see cref="LowerBound(long)"/> starting from where the previous search with this <paramref name="hint"/>
+    /// ended: a range query's steps move forward a few samples at a time, so a short forward scan over
+    /// memory just read beats a binary search that misses the cache at every probe.
+    /// </summary>
+    public int LowerBound(long timeMs, ref int hint)
+    {
+        var times = TimestampsMs;
+        var i = hint;
+        if (i > times.Length || (i > 0 && times[i - 1] >= timeMs))
+        {
+            i = LowerBound(timeMs);
+        }
+        else
+        {
+            var limit = Math.Min(times.Length, i + 16);
+            while (i < limit && times[i] < timeMs)
+            {
+                i++;
+            }
+
+            if (i == limit && i < times.Length && times[i] < timeMs)
+            {
+                i = LowerBound(timeMs);
+            }
+        }
+
+        hint = i;
+        return i;
+    }
+
+    /// <summary>Where the last instant search (or the start of the last range) ended.</summary>
+    public int StartHint;
+
+    /// <summary>Where the end of the last range search ended.</summary>
+    public int EndHint;
 }

@@ -18,11 +18,14 @@ public sealed class PromQlEngine
     public PromQlEngine(PromQlEngineOptions? options = null) => _options = options ?? new PromQlEngineOptions();
 
     /// <summary>Evaluates <paramref name="query"/> at <paramref name="timeMs"/>.</summary>
-    public Task<PromQlResult> InstantQueryAsync(ISeriesSource source, string query, long timeMs, CancellationToken cancellation) =>
-        RunAsync(source, PromQlParser.Parse(query), timeMs, timeMs, 0, instant: true, cancellation);
+    public async Task<PromQlResult> InstantQueryAsync(ISeriesSource source, string query, long timeMs, CancellationToken cancellation)
+    {
+        var expr = PromQlParser.Parse(query);
+        return await RunAsync(source, expr, timeMs, timeMs, 0, instant: true, cancellation).ConfigureAwait(false);
+    }
 
     /// <summary>Evaluates <paramref name="query"/> at start, start + step, … up to end; the answer is always a matrix.</summary>
-    public Task<PromQlResult> RangeQueryAsync(ISeriesSource source, string query, long startMs, long endMs, long stepMs, CancellationToken cancellation)
+    public async Task<PromQlResult> RangeQueryAsync(ISeriesSource source, string query, long startMs, long endMs, long stepMs, CancellationToken cancellation)
     {
         if (endMs < startMs)
         {
@@ -45,7 +48,7 @@ public sealed class PromQlEngine
             throw new PromQlException(PromQlErrorType.BadData, $"invalid expression type \"{PromQlParser.TypeName(expr.Type)}\" for range query, must be Scalar or instant Vector");
         }
 
-        return RunAsync(source, expr, startMs, endMs, stepMs, instant: false, cancellation);
+        return await RunAsync(source, expr, startMs, endMs, stepMs, instant: false, cancellation).ConfigureAwait(false);
     }
 
     private async Task<PromQlResult> RunAsync(ISeriesSource source, PromQlExpr expr, long startMs, long endMs, long stepMs, bool instant, CancellationToken cancellation)

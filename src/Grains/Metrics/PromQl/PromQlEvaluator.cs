@@ -20,6 +20,9 @@ internal sealed class PromQlEvaluator
     private readonly Dictionary<LabelSet, LabelSet> _withoutName = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<object, Dictionary<LabelSet, LabelSet>> _derived = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<object, Dictionary<(LabelSet, LabelSet), LabelSet>> _joined = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<object, List<PromQlSample>> _outputs = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<object, Dictionary<LabelSet, LabelSet>> _canonical = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<LabelSet> _seen = [];
     private readonly LabelSetBuilder _builder = new();
     private int _samples;
 
@@ -147,11 +150,11 @@ internal sealed class PromQlEvaluator
     private List<PromQlSample> SelectInstant(VectorSelectorExpr selector, long t, List<long>? times)
     {
         var series = _series[selector];
-        var result = new List<PromQlSample>();
+        var result = Output(selector);
         var reference = t - selector.OffsetMs;
         foreach (var s in series)
         {
-            var i = s.UpperBound(reference) - 1;
+            var i = s.LowerBound(reference + 1, ref s.StartHint) - 1;
             if (i < 0 || s.TimestampsMs[i] < reference - _lookbackMs || LoadedSeries.IsStale(s.Values[i]))
             {
                 continue;
@@ -186,7 +189,7 @@ internal sealed class PromQlEvaluator
 
     private List<PromQlSample> Negate(List<PromQlSample> vector)
     {
-        var dropped = false;
+        var dropped = default(NameDrop);
         for (var i = 0; i < vector.Count; i++)
         {
             var labels = DropName(vector[i].Labels, ref dropped);
@@ -196,14 +199,37 @@ internal sealed class PromQlEvaluator
         return CheckUnique(vector, dropped);
     }
 
-    private LabelSet DropName(LabelSet labels, ref bool dropped)
+    /// <summary>
+    /// What dropping names did to one vector: series of one metric (or all without a name) stay
+    /// distinct, so only a vector whose names differed needs the uniqueness check.
+    /// </summary>
+    private struct NameDrop
     {
-        if (!labels.Contains(MetricName))
+        public string? Name;
+        public bool Mixed;
+
+        public void See(string name)
+        {
+            if (Name is null)
+            {
+                Name = name;
+            }
+            else if (!string.Equals(Name, name, StringComparison.Ordinal))
+            {
+                Mixed = true;
+            }
+        }
+    }
+
+    private LabelSet DropName(LabelSet labels, ref NameDrop dropped)
+    {
+        var name = labels.Get(MetricName);
+        dropped.See(name);
+        if (name.Length == 0)
         {
             return labels;
         }
 
-        dropped = true;
         if (!_withoutName.TryGetValue(labels, out var without))
         {
             _builder.Reset(labels);
@@ -216,14 +242,16 @@ internal sealed class PromQlEvaluator
     }
 
     /// <summary>Dropping the metric name can make two series one: Prometheus refuses to answer then.</summary>
-    private static List<PromQlSample> CheckUnique(List<PromQlSample> vector, bool dropped)
+    private List<PromQlSample> CheckUnique(List<PromQlSample> vector, NameDrop dropped) => CheckUnique(vector, dropped.Mixed);
+
+    private List<PromQlSample> CheckUnique(List<PromQlSample> vector, bool mayCollide)
     {
-        if (dropped && vector.Count > 1)
+        if (mayCollide && vector.Count > 1)
         {
-            var seen = new HashSet<LabelSet>(vector.Count);
+            _seen.Clear();
             foreach (var sample in vector)
             {
-                if (!seen.Add(sample.Labels))
+                if (!_seen.Add(sample.Labels))
                 {
                     throw new PromQlException(PromQlErrorType.Execution, "vector cannot contain metrics with the same labelset");
                 }
@@ -231,6 +259,23 @@ internal sealed class PromQlEvaluator
         }
 
         return vector;
+    }
+
+    /// <summary>
+    /// The node's output list, emptied: reused from step to step, since a parent consumes its
+    /// children's vectors within the step. Fresh lists of 10,000 samples every step would be
+    /// large-object allocations, and those bring full collections of the loaded series.
+    /// </summary>
+    private List<PromQlSample> Output(object node)
+    {
+        if (!_outputs.TryGetValue(node, out var list))
+        {
+            list = [];
+            _outputs[node] = list;
+        }
+
+        list.Clear();
+        return list;
     }
 
     private Dictionary<LabelSet, LabelSet> DerivedCache(object key)
@@ -249,7 +294,7 @@ internal sealed class PromQlEvaluator
         var name = call.Function.Name;
         if (call.Args.Count > 0 && call.Args[0] is MatrixSelectorExpr matrix)
         {
-            return CallOverRange(name, matrix, null, t);
+            return CallOverRange(name, matrix, call.Args.Count > 1 ? EvalScalar(call.Args[1], t) : null, t);
         }
 
         if (call.Args.Count > 1 && call.Args[1] is MatrixSelectorExpr quantileMatrix)
@@ -352,7 +397,7 @@ internal sealed class PromQlEvaluator
 
     private List<PromQlSample> MapValues(List<PromQlSample> vector, Func<double, double> map)
     {
-        var dropped = false;
+        var dropped = default(NameDrop);
         for (var i = 0; i < vector.Count; i++)
         {
             vector[i] = new PromQlSample(DropName(vector[i].Labels, ref dropped), map(vector[i].Value));
@@ -368,7 +413,7 @@ internal sealed class PromQlEvaluator
         {
             var times = new List<long>();
             var vector = SelectInstant(selector, t, times);
-            var dropped = false;
+            var dropped = default(NameDrop);
             for (var i = 0; i < vector.Count; i++)
             {
                 vector[i] = new PromQlSample(DropName(vector[i].Labels, ref dropped), times[i] / 1000.0);
@@ -421,15 +466,15 @@ internal sealed class PromQlEvaluator
         var series = _series[matrix];
         var rangeEnd = t - matrix.Selector.OffsetMs;
         var rangeStart = rangeEnd - matrix.RangeMs;
-        var result = new List<PromQlSample>();
-        var dropped = false;
+        var result = Output(matrix);
+        var dropped = default(NameDrop);
         var any = false;
         var selected = 0;
         double[]? scratch = null;
         foreach (var s in series)
         {
-            var lo = s.LowerBound(rangeStart);
-            var hi = s.UpperBound(rangeEnd);
+            var lo = s.LowerBound(rangeStart, ref s.StartHint);
+            var hi = s.LowerBound(rangeEnd + 1, ref s.EndHint);
             if (hi <= lo)
             {
                 continue;
@@ -457,6 +502,8 @@ internal sealed class PromQlEvaluator
                 "stddev_over_time" => Math.Sqrt(RangeFunctions.Variance(values)),
                 "stdvar_over_time" => RangeFunctions.Variance(values),
                 "present_over_time" => 1,
+                "deriv" => values.Length < 2 ? null : RangeFunctions.LinearRegression(times, values, times[0]).Slope,
+                "predict_linear" => values.Length < 2 ? null : PredictLinear(RangeFunctions.LinearRegression(times, values, t), param!.Value),
                 "absent_over_time" => null,
                 "quantile_over_time" => RangeFunctions.Quantile(param!.Value, Scratch(ref scratch, values)),
                 _ => throw new InvalidOperationException($"function {name} has no evaluation"),
@@ -477,6 +524,8 @@ internal sealed class PromQlEvaluator
 
         return CheckUnique(result, dropped);
     }
+
+    private static double PredictLinear((double Slope, double Intercept) line, double seconds) => (line.Slope * seconds) + line.Intercept;
 
     private static Span<double> Scratch(ref double[]? scratch, ReadOnlySpan<double> values)
     {
@@ -520,7 +569,7 @@ internal sealed class PromQlEvaluator
         }
 
         var result = new List<PromQlSample>(order.Count);
-        var dropped = false;
+        var dropped = default(NameDrop);
         foreach (var key in order)
         {
             result.Add(new PromQlSample(DropName(key, ref dropped), HistogramBuckets.Quantile(q, groups[key])));
@@ -627,7 +676,7 @@ internal sealed class PromQlEvaluator
             vector[i] = new PromQlSample(replaced, vector[i].Value);
         }
 
-        return CheckUnique(vector, dropped: true);
+        return CheckUnique(vector, mayCollide: true);
     }
 
     private List<PromQlSample> LabelJoin(FunctionCallExpr call, long t)
@@ -656,7 +705,7 @@ internal sealed class PromQlEvaluator
             vector[i] = new PromQlSample(joined, vector[i].Value);
         }
 
-        return CheckUnique(vector, dropped: true);
+        return CheckUnique(vector, mayCollide: true);
     }
 
     private sealed class Group
@@ -688,7 +737,13 @@ internal sealed class PromQlEvaluator
         }
 
         var cache = DerivedCache(aggregate);
-        var groups = new Dictionary<LabelSet, Group>();
+        if (!_canonical.TryGetValue(aggregate, out var canonical))
+        {
+            canonical = [];
+            _canonical[aggregate] = canonical;
+        }
+
+        var groups = new Dictionary<LabelSet, Group>(ReferenceEqualityComparer.Instance);
         var order = new List<Group>();
         foreach (var sample in vector)
         {
@@ -697,6 +752,17 @@ internal sealed class PromQlEvaluator
                 key = aggregate.Without
                     ? Project(sample.Labels, aggregate.Grouping, without: true, keepName: false)
                     : aggregate.Grouping.Count == 0 ? LabelSet.Empty : Project(sample.Labels, aggregate.Grouping, without: false, keepName: false);
+
+                // One instance per group, so the groups of a step are found by reference.
+                if (!canonical.TryGetValue(key, out var existing))
+                {
+                    canonical[key] = key;
+                }
+                else
+                {
+                    key = existing;
+                }
+
                 cache[sample.Labels] = key;
             }
 
@@ -773,7 +839,7 @@ internal sealed class PromQlEvaluator
             }
         }
 
-        var result = new List<PromQlSample>(order.Count);
+        var result = Output(aggregate);
         foreach (var group in order)
         {
             switch (aggregate.Op)
@@ -854,8 +920,8 @@ internal sealed class PromQlEvaluator
 
     private List<PromQlSample> VectorScalar(BinaryExpr binary, List<PromQlSample> vector, double scalar, bool swap)
     {
-        var result = new List<PromQlSample>(vector.Count);
-        var dropped = false;
+        var result = Output(binary);
+        var dropped = default(NameDrop);
         foreach (var sample in vector)
         {
             var (l, r) = swap ? (scalar, sample.Value) : (sample.Value, scalar);
@@ -908,7 +974,7 @@ internal sealed class PromQlEvaluator
             signatures.Add(Signature(binary, binary.Matching!, sample.Labels));
         }
 
-        var result = new List<PromQlSample>();
+        var result = Output(binary);
         foreach (var sample in lhs)
         {
             if (signatures.Contains(Signature(binary, binary.Matching!, sample.Labels)) == keepMatches)
@@ -923,7 +989,7 @@ internal sealed class PromQlEvaluator
     private List<PromQlSample> SetOr(BinaryExpr binary, List<PromQlSample> lhs, List<PromQlSample> rhs)
     {
         var signatures = new HashSet<LabelSet>();
-        var result = new List<PromQlSample>(lhs.Count + rhs.Count);
+        var result = Output(binary);
         foreach (var sample in lhs)
         {
             signatures.Add(Signature(binary, binary.Matching!, sample.Labels));
@@ -972,8 +1038,8 @@ internal sealed class PromQlEvaluator
         }
 
         var matched = new Dictionary<LabelSet, HashSet<LabelSet>?>();
-        var result = new List<PromQlSample>();
-        var dropped = false;
+        var result = Output(binary);
+        var dropped = default(NameDrop);
         foreach (var sample in lhs)
         {
             var signature = Signature(binary, matching, sample.Labels);

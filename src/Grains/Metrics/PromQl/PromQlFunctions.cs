@@ -47,7 +47,7 @@ public static class PromQlFunctions
     /// <summary>Prometheus functions outside this engine's subset.</summary>
     public static FrozenSet<string> Unsupported { get; } = new[]
     {
-        "holt_winters", "deriv", "predict_linear", "histogram_count", "histogram_sum", "histogram_fraction",
+        "holt_winters", "histogram_count", "histogram_sum", "histogram_fraction",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static FrozenDictionary<string, PromQlFunction> Build()
@@ -60,6 +60,8 @@ public static class PromQlFunctions
             new("delta", [M], V),
             new("idelta", [M], V),
             new("changes", [M], V),
+            new("deriv", [M], V),
+            new("predict_linear", [M, S], V),
             new("resets", [M], V),
             new("avg_over_time", [M], V),
             new("min_over_time", [M], V),

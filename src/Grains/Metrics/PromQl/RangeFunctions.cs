@@ -211,6 +211,44 @@ internal static class RangeFunctions
         return (aux + cAux) / count;
     }
 
+    /// <summary>
+    /// Least-squares line through the samples, x in seconds from <paramref name="interceptTimeMs"/>:
+    /// its slope and its value there. Constant samples give slope 0 exactly (NaN when infinite).
+    /// </summary>
+    public static (double Slope, double Intercept) LinearRegression(ReadOnlySpan<long> t, ReadOnlySpan<double> v, long interceptTimeMs)
+    {
+        double n = 0, sumX = 0, cX = 0, sumY = 0, cY = 0, sumXY = 0, cXY = 0, sumX2 = 0, cX2 = 0;
+        var constant = true;
+        for (var i = 0; i < v.Length; i++)
+        {
+            if (constant && i > 0 && v[i] != v[0])
+            {
+                constant = false;
+            }
+
+            n++;
+            var x = (t[i] - interceptTimeMs) / 1e3;
+            (sumX, cX) = KahanAdd(x, sumX, cX);
+            (sumY, cY) = KahanAdd(v[i], sumY, cY);
+            (sumXY, cXY) = KahanAdd(x * v[i], sumXY, cXY);
+            (sumX2, cX2) = KahanAdd(x * x, sumX2, cX2);
+        }
+
+        if (constant)
+        {
+            return double.IsInfinity(v[0]) ? (double.NaN, double.NaN) : (0, v[0]);
+        }
+
+        sumX += cX;
+        sumY += cY;
+        sumXY += cXY;
+        sumX2 += cX2;
+        var covariance = sumXY - (sumX * sumY / n);
+        var variance = sumX2 - (sumX * sumX / n);
+        var slope = covariance / variance;
+        return (slope, (sumY / n) - (slope * sumX / n));
+    }
+
     /// <summary>The φ-quantile by linear interpolation between closest ranks (sorts <paramref name="values"/>).</summary>
     public static double Quantile(double q, Span<double> values)
     {
