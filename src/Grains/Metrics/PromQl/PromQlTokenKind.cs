@@ -1,0 +1,35 @@
+namespace Pipeline.Grains.Metrics.PromQl;
+
+/// <summary>The kinds of token <see cref="PromQlLexer"/> produces; keywords are identifiers the parser recognises in context.</summary>
+internal enum PromQlTokenKind
+{
+    Eof,
+    Identifier,
+    Number,
+    String,
+    Duration,
+    LeftParen,
+    RightParen,
+    LeftBrace,
+    RightBrace,
+    LeftBracket,
+    RightBracket,
+    Comma,
+    Assign,
+    Equal,
+    NotEqual,
+    RegexMatch,
+    RegexNotMatch,
+    Less,
+    Greater,
+    LessOrEqual,
+    GreaterOrEqual,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    At,
+    Colon,
+}
