@@ -66,6 +66,7 @@ app.MapGet("/metrics", (PrometheusMetricsExporter exporter) => Results.Text(expo
 app.MapLogSearch();
 app.MapDeadLetters();
 app.MapTargets();
+app.MapPrometheusQueries();
 app.MapContainerStats();
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 

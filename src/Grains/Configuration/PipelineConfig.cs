@@ -1,4 +1,5 @@
 using Pipeline.Grains.Metrics.Containers;
+using Pipeline.Grains.Metrics.Store;
 
 namespace Pipeline.Grains.Configuration;
 
@@ -27,4 +28,7 @@ public sealed class PipelineConfig
 
     /// <summary><c>containers</c>: cAdvisor-like resource metrics of this node's containers, from cgroups (off by default).</summary>
     public ContainerMetricsOptions Containers { get; init; } = new();
+
+    /// <summary><c>storage</c>: the embedded metric store every silo keeps of the samples its grains produce (on by default).</summary>
+    public MetricStoreOptions Storage { get; init; } = new();
 }

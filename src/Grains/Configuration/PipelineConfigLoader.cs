@@ -1,4 +1,5 @@
 using Pipeline.Grains.Metrics.Containers;
+using Pipeline.Grains.Metrics.Store;
 using Pipeline.Grains.Outputs.Elasticsearch;
 using Pipeline.Grains.RemoteWrite;
 using Pipeline.Grains.Scraping;
@@ -73,6 +74,7 @@ public static class PipelineConfigLoader
             Auth = ReadAuth(root.Section("auth")),
             Metrics = ReadMetrics(root),
             Containers = ContainerMetricsConfigReader.Read(root.Section("containers")),
+            Storage = MetricStoreConfigReader.Read(root.Section("storage")),
         };
         root.RejectUnknownKeys();
         CheckTenants(config, root);

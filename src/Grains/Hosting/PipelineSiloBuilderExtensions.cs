@@ -10,6 +10,9 @@ using Pipeline.Grains.DeadLetters;
 using Pipeline.Grains.Outputs;
 using Pipeline.Grains.Outputs.Elasticsearch;
 using Pipeline.Grains.Metrics;
+using Pipeline.Grains.Metrics.PromQl;
+using Pipeline.Grains.Metrics.Query;
+using Pipeline.Grains.Metrics.Store;
 using Pipeline.Grains.Placement;
 using Pipeline.Grains.Processing;
 using Pipeline.Grains.Processing.Filters;
@@ -87,12 +90,36 @@ public static class PipelineSiloBuilderExtensions
         services.AddPlacementDirector<TargetPlacement, TargetPlacementDirector>();
         services.AddSingleton<ScrapeJobs>();
         services.AddSingleton<ScrapeMetrics>();
+        services.AddMetricStore(config);
         services.AddSingleton<ScrapeSampleFanOut>();
         services.TryAddSingleton<MetricMetadataRegistry>();
         services.TryAddSingleton<IScrapeSampleSink>(sp => sp.GetRequiredService<ScrapeSampleFanOut>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScrapeStarter>();
         services.AddContainerMetrics(config);
         return silo;
+    }
+
+    /// <summary>
+    /// <c>storage</c>: this silo's metric store (written by the sample sink, read by this silo's
+    /// <see cref="MetricQueryGrain"/>) and the cluster-wide query side: <see cref="ClusterSeriesSource"/>
+    /// and the PromQL engine. The query side is there with the store off too (it then finds nothing here).
+    /// </summary>
+    private static void AddMetricStore(this IServiceCollection services, PipelineConfig config)
+    {
+        if (config.Storage.Enabled)
+        {
+            var check = new MetricStoreOptionsValidator().Validate(null, config.Storage);
+            if (check.Failed)
+            {
+                throw new PipelineConfigException([.. check.Failures]);
+            }
+
+            services.AddSingleton(sp => new MetricStore(config.Storage, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            services.AddKeyedSingleton<ISeriesSource>(MetricQueryGrain.LocalStoreKey, (sp, _) => sp.GetRequiredService<MetricStore>());
+        }
+
+        services.AddSingleton<ClusterSeriesSource>();
+        services.TryAddSingleton(new PromQlEngine());
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Pipeline.Contracts.Metrics;
+using Pipeline.Grains.Metrics.PromQl;
 using Pipeline.Grains.Search;
 using Pipeline.Grains.Scraping.Relabeling;
 
@@ -85,41 +86,4 @@ public sealed class ClusterSeriesSource(IGrainFactory grains, IClusterMembership
 
     private static string[] Union(IEnumerable<string[]> answers) =>
         [.. answers.SelectMany(a => a).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-}
-
-/// <summary>Orders label sets as Prometheus sorts series: label by label, name then value, ordinally.</summary>
-public sealed class LabelSetOrder : IComparer<LabelSet>
-{
-    public static LabelSetOrder Instance { get; } = new();
-
-    public int Compare(LabelSet? x, LabelSet? y)
-    {
-        if (ReferenceEquals(x, y))
-        {
-            return 0;
-        }
-
-        if (x is null || y is null)
-        {
-            return x is null ? -1 : 1;
-        }
-
-        var count = Math.Min(x.Count, y.Count);
-        for (var i = 0; i < count; i++)
-        {
-            var byName = string.CompareOrdinal(x[i].Name, y[i].Name);
-            if (byName != 0)
-            {
-                return byName;
-            }
-
-            var byValue = string.CompareOrdinal(x[i].Value, y[i].Value);
-            if (byValue != 0)
-            {
-                return byValue;
-            }
-        }
-
-        return x.Count.CompareTo(y.Count);
-    }
 }

@@ -20,6 +20,12 @@ public sealed class MetricStoreOptions
     /// <summary>Default <see cref="ChunkMaxSpan"/>: a slow series (1 m or slower) still closes chunks, so retention and eviction can free them.</summary>
     public static readonly TimeSpan DefaultChunkMaxSpan = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Whether the silo keeps the store (<c>storage.enabled</c>, default true): off, samples only leave by
+    /// remote_write (as Prometheus's agent mode) and the query API finds nothing.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Samples older than now minus this are dropped (whole chunks at a time) and never accepted.</summary>
     public TimeSpan Retention { get; set; } = DefaultRetention;
 
