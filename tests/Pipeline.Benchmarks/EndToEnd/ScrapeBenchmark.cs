@@ -74,7 +74,7 @@ public static class ScrapeBenchmark
         {
             var scrapeConfig = ScrapeConfig(options, targets.Ports, receiver.Url);
             File.WriteAllText(Path.Combine(root, "prometheus.yml"), scrapeConfig);
-            File.WriteAllText(Path.Combine(root, "pipeline.yaml"), $"data_dir: {Path.Combine(root, "silo-data")}\n{scrapeConfig}");
+            File.WriteAllText(Path.Combine(root, "pipeline.yaml"), $"data_dir: {Path.Combine(root, "silo-data")}\nstorage: {{enabled: {(options.Store ? "true" : "false")}}}\n{scrapeConfig}");
             if (options.RunPrometheus)
             {
                 results.Add(await MeasureAsync("prometheus 2.42 agent", options, targets, receiver, port => ScrapedProcess.Start(
@@ -91,7 +91,7 @@ public static class ScrapeBenchmark
             if (options.RunOurs)
             {
                 var silo = Path.Combine(AppContext.BaseDirectory, "Pipeline.Silo.dll");
-                results.Add(await MeasureAsync("ours (silo)", options, targets, receiver, port => ScrapedProcess.Start(
+                results.Add(await MeasureAsync(options.Store ? "ours (silo, store on)" : "ours (silo)", options, targets, receiver, port => ScrapedProcess.Start(
                     "dotnet",
                     [
                         silo, "--config", Path.Combine(root, "pipeline.yaml"), "--urls", $"http://127.0.0.1:{port}",

@@ -44,6 +44,12 @@ internal sealed class ScrapeBenchmarkOptions
 
     public string PrometheusBinary { get; init; } = "/usr/bin/prometheus";
 
+    /// <summary>
+    /// Whether the silo keeps its embedded metric store (<c>--store on|off</c>). Off by default: Prometheus
+    /// runs in agent mode, which keeps no queryable store either, so both only scrape and remote_write.
+    /// </summary>
+    public bool Store { get; init; }
+
     public long ActiveSeries => (long)Targets * Series;
 
     public static ScrapeBenchmarkOptions Parse(string[] args)
@@ -69,6 +75,7 @@ internal sealed class ScrapeBenchmarkOptions
             Pin = (Text(args, "--pin") ?? "yes") != "no",
             Niceness = Int(Text(args, "--nice"), -10),
             PrometheusBinary = Text(args, "--prometheus") ?? "/usr/bin/prometheus",
+            Store = (Text(args, "--store") ?? "off") == "on",
         };
     }
 
