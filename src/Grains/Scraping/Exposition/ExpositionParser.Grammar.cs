@@ -221,6 +221,11 @@ public sealed partial class ExpositionParser
         }
 
         var name = line[..nameEnd];
+        if (!_openMetrics && TryKnownSeries(line, nameEnd))
+        {
+            return;
+        }
+
         _labelCount = 0;
         _valuesLength = 0;
         var pos = nameEnd;
@@ -317,6 +322,112 @@ public sealed partial class ExpositionParser
         }
 
         EmitSample(name, series, sampleLabels, value, hasTimestamp, timestampMs, hasExemplar, exemplarValue, exemplarHasTimestamp, exemplarTimestampMs);
+    }
+
+    /// <summary>
+    /// The fast path of a text-format line whose series the visitor already knows: finds the end of
+    /// the label set without parsing it (quotes and escapes respected), reads value and timestamp,
+    /// and offers the sample. False, with nothing consumed, when the line is anything else (no
+    /// closing brace, a bad number, extra tokens) or the visitor does not know the series: the full
+    /// parse then takes it, errors and all.
+    /// </summary>
+    private bool TryKnownSeries(ReadOnlySpan<byte> line, int nameEnd)
+    {
+        var end = nameEnd;
+        var brace = SkipSpaces(line, nameEnd);
+        if (brace < line.Length && line[brace] == '{')
+        {
+            end = LabelSetEnd(line, brace + 1);
+            if (end < 0)
+            {
+                return false;
+            }
+        }
+
+        var pos = SkipSpaces(line, end);
+        if (pos == end || pos >= line.Length)
+        {
+            return false;
+        }
+
+        var valueEnd = TokenEnd(line, pos);
+        if (!ExpositionNumbers.TryParseDouble(line[pos..valueEnd], out var value))
+        {
+            return false;
+        }
+
+        var hasTimestamp = false;
+        long timestampMs = 0;
+        pos = SkipSpaces(line, valueEnd);
+        if (pos < line.Length)
+        {
+            var tsEnd = TokenEnd(line, pos);
+            if (!ExpositionNumbers.TryParseInt64(line[pos..tsEnd], out timestampMs) || SkipSpaces(line, tsEnd) < line.Length)
+            {
+                return false;
+            }
+
+            hasTimestamp = true;
+        }
+
+        if (_limits.SampleLimit > 0 && _samples >= _limits.SampleLimit)
+        {
+            return false; // the full path reports it
+        }
+
+        if (!_visitor!.TryOnKnownSeries(line[..end], value, hasTimestamp, timestampMs, _line))
+        {
+            return false;
+        }
+
+        _samples++;
+        return true;
+    }
+
+    /// <summary>The index just past the <c>}</c> closing a label set that starts at <paramref name="start"/>, or -1.</summary>
+    private static int LabelSetEnd(ReadOnlySpan<byte> line, int start)
+    {
+        var pos = start;
+        while (pos < line.Length)
+        {
+            var next = line[pos..].IndexOfAny((byte)'"', (byte)'}');
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            pos += next;
+            if (line[pos] == '}')
+            {
+                return pos + 1;
+            }
+
+            // A quoted value: skip to its closing quote, over escapes.
+            pos++;
+            while (true)
+            {
+                var quote = line[pos..].IndexOfAny((byte)'"', (byte)'\\');
+                if (quote < 0)
+                {
+                    return -1;
+                }
+
+                pos += quote;
+                if (line[pos] == '"')
+                {
+                    pos++;
+                    break;
+                }
+
+                pos += 2;
+                if (pos > line.Length)
+                {
+                    return -1;
+                }
+            }
+        }
+
+        return -1;
     }
 
     private void EmitSample(

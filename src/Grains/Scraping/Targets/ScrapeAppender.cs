@@ -78,7 +78,24 @@ internal sealed class ScrapeAppender : IExpositionVisitor
     public void OnSample(in ExpositionSample sample)
     {
         Scraped++;
-        var series = _cache.GetOrAdd(in sample);
+        Take(_cache.GetOrAdd(in sample), sample.Value, sample.HasTimestamp, sample.TimestampMs, sample.Line);
+    }
+
+    /// <summary>The steady path: a series already in the cache takes its sample without its labels being parsed.</summary>
+    public bool TryOnKnownSeries(ReadOnlySpan<byte> series, double value, bool hasTimestamp, long timestampMs, int line)
+    {
+        if (_cache.Find(series) is not { } known)
+        {
+            return false;
+        }
+
+        Scraped++;
+        Take(known, value, hasTimestamp, timestampMs, line);
+        return true;
+    }
+
+    private void Take(ScrapeSeries series, double value, bool hasTimestamp, long timestampMs, int line)
+    {
         if (series.Seen == _iteration)
         {
             Duplicates++;
@@ -97,7 +114,7 @@ internal sealed class ScrapeAppender : IExpositionVisitor
             throw new ExpositionException(new ExpositionError(
                 ExpositionErrorKind.SampleLimit,
                 $"sample_limit exceeded (more than {_sampleLimit} samples after metric_relabel_configs)",
-                sample.Line));
+                line));
         }
 
         Accepted++;
@@ -106,9 +123,9 @@ internal sealed class ScrapeAppender : IExpositionVisitor
             Added++;
         }
 
-        var explicitTimestamp = _honorTimestamps && sample.HasTimestamp;
+        var explicitTimestamp = _honorTimestamps && hasTimestamp;
         series.Tracked = !explicitTimestamp || _trackTimestampsStaleness;
-        Add(new RemoteWriteSample(labels, explicitTimestamp ? sample.TimestampMs : _timestampMs, sample.Value));
+        Add(new RemoteWriteSample(labels, explicitTimestamp ? timestampMs : _timestampMs, value));
         if (_currentCount == _current.Length)
         {
             Array.Resize(ref _current, _current.Length * 2);

@@ -38,6 +38,10 @@ internal sealed class ScrapeSeriesCache
 
     public ScrapeSeriesLabeler Labeler => _labeler;
 
+    /// <summary>The cached series written as <paramref name="seriesText"/>, if a scrape saw it before.</summary>
+    public ScrapeSeries? Find(ReadOnlySpan<byte> seriesText) =>
+        _series.GetValueOrDefault(XxHash128.HashToUInt128(seriesText, _seed));
+
     /// <summary>The series of <paramref name="sample"/>, made (labels built, relabeled, checked) when new.</summary>
     /// <exception cref="ExpositionException">A new series breaks a label limit: the scrape fails and nothing is cached.</exception>
     public ScrapeSeries GetOrAdd(in ExpositionSample sample)

@@ -82,6 +82,7 @@ public sealed class ScrapeLoopTests
 
         // The first scrape ran over two slots and more: they are not caught up with a burst.
         Assert.True(slots[1] - slots[0] >= 3, $"slots {string.Join(",", slots)}");
-        Assert.Equal(slots[1] + 1, slots[2]);
+        // Then one scrape per slot again: a later slot (a timer late on a loaded machine may skip one), never the same.
+        Assert.True(slots[2] > slots[1], $"slots {string.Join(",", slots)}");
     }
 }
