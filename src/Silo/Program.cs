@@ -55,6 +55,12 @@ builder.UseOrleans(silo =>
 });
 
 builder.Services.AddSingleton(new PrometheusMetricsExporter(PipelineMetrics.MeterName));
+if (config.Storage.Enabled)
+{
+    builder.Services.AddSingleton<PipelineMetricsSelfScrape>();
+    builder.Services.AddHostedService(sp => sp.GetRequiredService<PipelineMetricsSelfScrape>());
+}
+
 if (demo is not null)
 {
     builder.Services.AddHostedService(_ => demo);
