@@ -16,6 +16,29 @@ public static class BearerAuth
         return access.Allowed;
     }
 
+    /// <summary>
+    /// For endpoints whose data spans tenants (targets, containers, metrics): true when the request may
+    /// read them (no tokens configured, or an admin token); otherwise answers 401 (no or unknown token)
+    /// or 403 naming <paramref name="what"/> (a tenant token) and returns false.
+    /// </summary>
+    public static async Task<bool> AuthorizeAdminAsync(HttpContext http, TenantDirectory tenants, string what)
+    {
+        if (!TryAuthorize(http, tenants, out var access))
+        {
+            await ChallengeAsync(http);
+            return false;
+        }
+
+        if (access.Tenant is null)
+        {
+            return true;
+        }
+
+        http.Response.StatusCode = StatusCodes.Status403Forbidden;
+        await http.Response.WriteAsJsonAsync(new { status = "error", errorType = "forbidden", error = $"{what} span tenants: an admin token is needed" });
+        return false;
+    }
+
     public static Task ChallengeAsync(HttpContext http)
     {
         var presented = http.Request.Headers.Authorization.Count > 0;

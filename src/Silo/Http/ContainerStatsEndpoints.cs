@@ -20,16 +20,8 @@ public static class ContainerStatsEndpoints
 
     private static async Task StatsAsync(HttpContext http, IGrainFactory grains, IClusterMembershipService membership, TenantDirectory tenants)
     {
-        if (!BearerAuth.TryAuthorize(http, tenants, out var access))
+        if (!await BearerAuth.AuthorizeAdminAsync(http, tenants, "containers"))
         {
-            await BearerAuth.ChallengeAsync(http);
-            return;
-        }
-
-        if (access.Tenant is not null)
-        {
-            http.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await http.Response.WriteAsJsonAsync(new { status = "error", errorType = "forbidden", error = "containers span tenants: an admin token is needed" });
             return;
         }
 

@@ -41,15 +41,8 @@ public static class PrometheusQueryEndpoints
 
     private static async Task RunAsync(HttpContext http, TenantDirectory tenants, QueryContext context, Func<HttpContext, QueryContext, Task> handler)
     {
-        if (!BearerAuth.TryAuthorize(http, tenants, out var access))
+        if (!await BearerAuth.AuthorizeAdminAsync(http, tenants, "metrics"))
         {
-            await BearerAuth.ChallengeAsync(http);
-            return;
-        }
-
-        if (access.Tenant is not null)
-        {
-            await WriteErrorAsync(http, StatusCodes.Status403Forbidden, "forbidden", "metrics span tenants: an admin token is needed");
             return;
         }
 

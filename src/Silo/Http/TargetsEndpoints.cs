@@ -21,16 +21,8 @@ public static class TargetsEndpoints
 
     private static async Task TargetsAsync(HttpContext http, PipelineConfig config, IGrainFactory grains, TenantDirectory tenants)
     {
-        if (!BearerAuth.TryAuthorize(http, tenants, out var access))
+        if (!await BearerAuth.AuthorizeAdminAsync(http, tenants, "targets"))
         {
-            await BearerAuth.ChallengeAsync(http);
-            return;
-        }
-
-        if (access.Tenant is not null)
-        {
-            http.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await http.Response.WriteAsJsonAsync(new { status = "error", errorType = "forbidden", error = "targets span tenants: an admin token is needed" });
             return;
         }
 
