@@ -65,9 +65,10 @@ public sealed partial class PipelineMetricsSelfScrape(PrometheusMetricsExporter 
             var labels = new List<RemoteWriteLabel> { new("__name__", sample.Name), new("job", Job), new("instance", config.NodeName) };
             for (var i = 0; i < sample.Labels.Count; i++)
             {
+                // As a scrape without honor_labels: a metric's own job or instance label (pipeline_scrapes_total
+                // has the scrape job's) is kept as exported_job / exported_instance.
                 var name = sample.Labels.GetName(i);
-                labels.RemoveAll(l => l.Name == name);
-                labels.Add(new RemoteWriteLabel(name, sample.Labels.GetValue(i)));
+                labels.Add(new RemoteWriteLabel(name is "job" or "instance" ? "exported_" + name : name, sample.Labels.GetValue(i)));
             }
 
             labels.RemoveAll(l => l.Value.Length == 0);

@@ -121,7 +121,8 @@ public sealed class QueryApiAgainstPrometheusTests
         Assert.Equal(Instant.Length * 5, compared);
         Assert.NotEmpty((await QueryAsync(silo.Http, $"/api/v1/query?query=requests_total&time={Seconds(lastGood)}")).Series);
 
-        // The metadata of the families the scrapers saw; series, label names and values as Prometheus lists them.
+        // The metadata of the families the scrapers saw; series, label names and values as Prometheus lists them
+        // (for the scraped job: the silo's store also holds its own metrics, job="pipeline").
         var window = $"start={Seconds(lastGood - 60_000)}&end={Seconds(lastGood + 60_000)}";
         var metadata = await silo.Http.GetFromJsonAsync<JsonElement>("/api/v1/metadata");
         Assert.Equal("counter", metadata.GetProperty("data").GetProperty("requests").EnumerateArray().Single().GetProperty("type").GetString());
@@ -130,9 +131,9 @@ public sealed class QueryApiAgainstPrometheusTests
         foreach (var path in new[]
         {
             $"/api/v1/series?match[]={Uri.EscapeDataString("requests_total")}&match[]={Uri.EscapeDataString("{__name__=~\"temp.*\",target=\"t1\"}")}&{window}",
-            $"/api/v1/labels?{window}",
+            $"/api/v1/labels?match[]={Uri.EscapeDataString("{job=\"farm\"}")}&{window}",
             $"/api/v1/labels?match[]={Uri.EscapeDataString("latency_seconds_bucket")}&{window}",
-            $"/api/v1/label/target/values?{window}",
+            $"/api/v1/label/target/values?match[]={Uri.EscapeDataString("{job=\"farm\"}")}&{window}",
             $"/api/v1/label/le/values?match[]={Uri.EscapeDataString("latency_seconds_bucket{target=\"t2\"}")}&{window}",
         })
         {

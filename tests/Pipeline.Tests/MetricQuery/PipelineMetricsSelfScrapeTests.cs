@@ -24,19 +24,21 @@ public sealed class PipelineMetricsSelfScrapeTests
         using var store = new Pipeline.Grains.Metrics.Store.MetricStore(new MetricStoreOptions(), clock);
         var selfScrape = new PipelineMetricsSelfScrape(exporter, store, new PipelineConfig { NodeName = "node-a" }, clock, NullLogger<PipelineMetricsSelfScrape>.Instance);
 
-        lines.Add(3, new KeyValuePair<string, object?>("namespace", "shop"));
+        lines.Add(3, new KeyValuePair<string, object?>("namespace", "shop"), new KeyValuePair<string, object?>("job", "kubelet"));
         lines.Add(1, new KeyValuePair<string, object?>("namespace", "billing"));
         // The two counter series, and the process series /metrics always has (CPU, RSS, GC heap).
         Assert.Equal(5, selfScrape.CollectOnce());
         clock.Advance(PipelineMetricsSelfScrape.Interval);
-        lines.Add(2, new KeyValuePair<string, object?>("namespace", "shop"));
+        lines.Add(2, new KeyValuePair<string, object?>("namespace", "shop"), new KeyValuePair<string, object?>("job", "kubelet"));
         Assert.Equal(5, selfScrape.CollectOnce());
 
-        var series = await store.SelectAsync([new LabelMatcher(MatchType.Equal, "__name__", "log_lines_total")], 0, long.MaxValue, CancellationToken.None);
+        var series = (await store.SelectAsync([new LabelMatcher(MatchType.Equal, "__name__", "log_lines_total")], 0, long.MaxValue, CancellationToken.None))
+            .OrderBy(s => s.Labels.Get("namespace"), StringComparer.Ordinal).ToList();
         Assert.Equal(["billing", "shop"], series.Select(s => s.Labels.Get("namespace")));
         Assert.All(series, s => Assert.Equal(("pipeline", "node-a"), (s.Labels.Get("job"), s.Labels.Get("instance"))));
         Assert.Equal([1.0, 1.0], series[0].Values);
         Assert.Equal([3.0, 5.0], series[1].Values);
+        Assert.Equal("kubelet", series[1].Labels.Get("exported_job")); // a metric's own job label, kept apart as a scrape does
         Assert.Equal([1_764_000_000_000, 1_764_000_015_000], series[1].TimestampsMs);
         Assert.Equal(5, selfScrape.SeriesCount);
         var rss = Assert.Single(await store.SelectAsync([new LabelMatcher(MatchType.Equal, "__name__", "process_resident_memory_bytes")], 0, long.MaxValue, CancellationToken.None));
