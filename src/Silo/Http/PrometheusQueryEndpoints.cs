@@ -291,7 +291,7 @@ public static class PrometheusQueryEndpoints
 
     private static Utf8JsonWriter Begin(IBufferWriter<byte> output)
     {
-        var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        var json = PromQlJsonWriter.CreateWriter(output);
         json.WriteStartObject();
         json.WriteString("status", "success");
         return json;

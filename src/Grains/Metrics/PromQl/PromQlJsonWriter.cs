@@ -15,10 +15,13 @@ public static class PromQlJsonWriter
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>A writer with the escaping Prometheus's answers use, for the API's other answers (series, labels, metadata).</summary>
+    public static Utf8JsonWriter CreateWriter(IBufferWriter<byte> output) => new(output, Options);
+
     /// <summary>A successful answer: <c>{"status":"success","data":{"resultType":…,"result":…}}</c>.</summary>
     public static void WriteSuccess(IBufferWriter<byte> output, PromQlResult result)
     {
-        using var json = new Utf8JsonWriter(output, Options);
+        using var json = CreateWriter(output);
         json.WriteStartObject();
         json.WriteString("status", "success");
         json.WriteStartObject("data");
@@ -81,7 +84,7 @@ public static class PromQlJsonWriter
     /// <summary>An error answer: <c>{"status":"error","errorType":…,"error":…}</c>.</summary>
     public static void WriteError(IBufferWriter<byte> output, string errorType, string message)
     {
-        using var json = new Utf8JsonWriter(output, Options);
+        using var json = CreateWriter(output);
         json.WriteStartObject();
         json.WriteString("status", "error");
         json.WriteString("errorType", errorType);
