@@ -68,6 +68,7 @@ if (demo is not null)
 
 var app = builder.Build();
 app.MapGet("/healthz", () => Results.Text("ok\n"));
+app.MapReadiness();
 app.MapGet("/metrics", (PrometheusMetricsExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
 app.MapLogSearch();
 app.MapDeadLetters();

@@ -32,6 +32,15 @@ public sealed record CollectorStatus
 
     /// <summary>Records sent with only their file name's metadata although pod metadata was asked for (pod not known, API unreachable), since start.</summary>
     [Id(13)] public long RecordsUnenriched { get; init; }
+
+    /// <summary>
+    /// True once every input did its first scan and a checkpoint of each file it follows is on disk:
+    /// from then on, a file that matched is read whole even if it is rotated away or the silo is killed.
+    /// </summary>
+    [Id(14)] public bool Ready { get; init; }
+
+    /// <summary>Why <see cref="Ready"/> is false (for <c>/readyz</c>).</summary>
+    [Id(15)] public string? NotReadyReason { get; init; }
 }
 
 /// <summary>One tenant's part of a collector's buffer.</summary>

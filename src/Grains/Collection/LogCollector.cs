@@ -27,6 +27,9 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     /// <summary>How long the loop waits when no file had anything new.</summary>
     public static readonly TimeSpan IdlePollInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Least time between two rescans asked for by file events, so a burst of new files costs a few rescans, not one each.</summary>
+    public static readonly TimeSpan MinEventRescanGap = TimeSpan.FromMilliseconds(50);
+
     private static readonly TimeSpan MinRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
@@ -34,6 +37,7 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     private readonly TailInputConfig _input;
     private readonly LogsConfig _logs;
     private readonly FileTailer _tailer;
+    private readonly FileChangeWatch? _watch;
     private readonly ILogBatchSender _sender;
     private readonly TenantDirectory _tenants;
     private readonly PipelineMetrics _metrics;
@@ -69,8 +73,10 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         PipelineMetrics metrics,
         TimeProvider time,
         ILogger logger,
-        PodEnrichment? enrichment = null)
+        PodEnrichment? enrichment = null,
+        FileChangeWatch? watch = null)
     {
+        _watch = watch;
         _enrichment = enrichment;
         _metadataWaitOver = enrichment is null;
         _tenants = tenants;
@@ -103,6 +109,9 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
 
     public bool Paused => _pausedSince is not null;
 
+    /// <summary>How many times reading paused because the buffer was full (each pause ends when acknowledgements free room).</summary>
+    public long Pauses { get; private set; }
+
     /// <summary>The most bytes ever held at once (the outage tests check it never passed the limit).</summary>
     public long PeakBufferedBytes { get; private set; }
     public int InFlightBatches => _inFlight.Count;
@@ -132,6 +141,8 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
     /// <summary>One round: rescan when due, read while the buffer allows, send, take acknowledgements. True when anything moved.</summary>
     public async Task<bool> StepAsync()
     {
+        // Events from now on end the next idle wait.
+        _watch?.Arm();
         var now = _time.GetUtcNow();
         if (!_metadataWaitOver && !MetadataWaitOver(now))
         {
@@ -140,9 +151,19 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
             return false;
         }
 
-        if (now - _lastRescan >= _input.RefreshInterval)
+        var sinceRescan = now - _lastRescan;
+        var timed = sinceRescan >= _input.RefreshInterval;
+        if (timed || (sinceRescan >= MinEventRescanGap && (_tailer.RescanWanted || (_watch is not null && _watch.TakeFilesChanged()))))
         {
+            if (timed)
+            {
+                _watch?.EnsureWatching();
+            }
+
             _tailer.Rescan();
+
+            // New files got checkpoints at their start offset: on disk now, so a crash from here on cannot skip them.
+            _tailer.FlushCheckpoints();
             _lastRescan = now;
             _scannedOnce = true;
         }
@@ -334,7 +355,12 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
 
     private async Task WaitAsync(CancellationToken cancellation)
     {
-        var waits = new List<Task>(_inFlight.Count + 1) { Task.Delay(IdlePollInterval, _time, cancellation) };
+        var waits = new List<Task>(_inFlight.Count + 2) { Task.Delay(IdlePollInterval, _time, cancellation) };
+        if (_watch is not null)
+        {
+            waits.Add(_watch.Changed);
+        }
+
         foreach (var batch in _inFlight)
         {
             if (batch.Sending is not null)
@@ -366,6 +392,8 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         FilesExcluded = ExcludedFiles(),
         RecordsExcluded = RecordsExcluded,
         RecordsUnenriched = RecordsUnenriched,
+        Ready = _scannedOnce,
+        NotReadyReason = _scannedOnce ? null : _metadataWaitOver ? "the first scan of the input's paths has not run yet" : "waiting for the first pod list from the Kubernetes API before the first scan",
         Tenants = [.. _tenantBuffers.Select(t => new TenantBufferStatus
         {
             Tenant = t.Key,
@@ -480,6 +508,7 @@ public sealed partial class LogCollector : ILineSink, ILogRecordSink
         if (full && _pausedSince is null)
         {
             _pausedSince = now;
+            Pauses++;
             LogPaused(_logger, _node, BufferedBytes, _input.MemBufLimit);
         }
         else if (!full && _pausedSince is { } since)

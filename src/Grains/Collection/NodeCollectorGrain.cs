@@ -26,7 +26,7 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
     private readonly ILogger _logger;
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly ILocalSiloDetails _silo;
-    private readonly List<(LogCollector Collector, FileTailer Tailer, Task Loop)> _collectors = [];
+    private readonly List<(LogCollector Collector, FileTailer Tailer, FileChangeWatch? Watch, Task Loop)> _collectors = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _node;
     private readonly PodEnrichment? _enrichment;
@@ -75,8 +75,9 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
         foreach (var input in _config.Logs.Inputs)
         {
             var tailer = new FileTailer(TailOptionsFor(input), _checkpoints, _time, _loggers.CreateLogger<FileTailer>());
-            var collector = new LogCollector(node, input, _config.Logs, tailer, sender, _tenants, _metrics, _time, _loggers.CreateLogger<LogCollector>(), _enrichment);
-            _collectors.Add((collector, tailer, collector.RunAsync(_stopping.Token)));
+            var watch = input.InotifyWatcher ? new FileChangeWatch(input.Paths, _loggers.CreateLogger<FileChangeWatch>()) : null;
+            var collector = new LogCollector(node, input, _config.Logs, tailer, sender, _tenants, _metrics, _time, _loggers.CreateLogger<LogCollector>(), _enrichment, watch);
+            _collectors.Add((collector, tailer, watch, collector.RunAsync(_stopping.Token)));
         }
 
         if (_containers is not null)
@@ -94,8 +95,9 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        foreach (var (_, tailer, loop) in _collectors)
+        foreach (var (_, tailer, watch, loop) in _collectors)
         {
+            watch?.Dispose();
             await loop.ContinueWith(_ => { }, TaskScheduler.Current);
             tailer.FlushCheckpoints();
             tailer.Dispose();
@@ -141,12 +143,14 @@ public sealed partial class NodeCollectorGrain : Grain, INodeCollectorGrain
             })],
             Drained = _idleReason is null && states.All(s => s.Drained),
             Error = _idleReason,
+            Ready = _idleReason is not null || states.All(s => s.Ready),
+            NotReadyReason = states.FirstOrDefault(s => !s.Ready)?.NotReadyReason,
         };
     }
 
     private Task WatchAsync(CancellationToken cancellation)
     {
-        foreach (var (collector, _, loop) in _collectors)
+        foreach (var (collector, _, _, loop) in _collectors)
         {
             if (loop.IsFaulted)
             {

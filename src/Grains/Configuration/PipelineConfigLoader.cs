@@ -201,6 +201,7 @@ public static class PipelineConfigLoader
             MaxLineSize = input.Size("max_line_size", TailInputConfig.DefaultMaxLineSize, 1024, "buffer_max_size"),
             MemBufLimit = input.Size("mem_buf_limit", TailInputConfig.DefaultMemBufLimit, 1024 * 1024),
             ExitOnEof = input.Bool("exit_on_eof", false),
+            InotifyWatcher = input.Bool("inotify_watcher", true),
         };
         input.RejectUnknownKeys();
 

@@ -26,6 +26,12 @@ public sealed class TailInputConfig
     /// <summary>Bytes read but not yet acknowledged by the store; reading pauses at this limit.</summary>
     public long MemBufLimit { get; init; } = DefaultMemBufLimit;
 
+    /// <summary>
+    /// Notice new, rotated and deleted files and appends through inotify at once (fluent-bit's
+    /// <c>inotify_watcher</c>); the timed rescan stays as the fallback either way.
+    /// </summary>
+    public bool InotifyWatcher { get; init; } = true;
+
     /// <summary>Exit the process (status 0) once every file is read to its end and every record acknowledged.</summary>
     public bool ExitOnEof { get; init; }
 }

@@ -196,6 +196,71 @@ public sealed class FileTailerCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_file_gets_a_checkpoint_at_offset_0_from_the_scan_that_finds_it()
+    {
+        var log = _sandbox.LogPath("app.log");
+        File.WriteAllText(log, string.Empty);
+        var tailer = _sandbox.CreateTailer();
+        tailer.Rescan();
+        var file = Assert.Single(tailer.Files);
+        Assert.False(file.HasKey);
+        Assert.Equal(1, tailer.FlushCheckpoints());
+
+        using var store = _sandbox.OpenStore();
+        Assert.True(store.TryGet(file.FileKey, out var checkpoint));
+        Assert.Equal(0, checkpoint.Offset);
+        Assert.Equal(file.Identity, checkpoint.Identity);
+    }
+
+    [Fact]
+    public void A_file_found_empty_then_filled_and_rotated_away_while_the_collector_was_down_is_read_whole()
+    {
+        var log = _sandbox.LogPath("app.log");
+        File.WriteAllText(log, string.Empty);
+        var first = _sandbox.CreateTailer(options => options.ReadFromHead = false);
+        first.Rescan();
+        first.FlushCheckpoints();
+
+        // Killed right after its first scan: the lines come, and the file is rotated twice, while nothing runs.
+        first.Dispose();
+        TailingSandbox.Append(log, "one\ntwo\n");
+        File.Move(log, log + ".1");
+        File.WriteAllText(log, "three\n");
+        File.Move(log, log + ".2");
+        File.WriteAllText(log, "four\n");
+
+        var second = _sandbox.CreateTailer(options => options.ReadFromHead = false);
+        second.Rescan();
+        TailingSandbox.ReadToEnd(second, _sink);
+
+        Assert.Equal(["four", "one", "three", "two"], _sink.Texts.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_file_that_got_its_first_line_resumes_under_its_key_after_a_restart()
+    {
+        var log = _sandbox.LogPath("app.log");
+        File.WriteAllText(log, string.Empty);
+        var first = _sandbox.CreateTailer();
+        first.Rescan();
+        TailingSandbox.Append(log, "one\ntwo\n");
+        TailingSandbox.ReadToEnd(first, _sink);
+        var file = Assert.Single(first.Files);
+        Assert.True(file.HasKey);
+        first.Commit(file, _sink.Lines[0].NextOffset);
+        first.FlushCheckpoints();
+        first.Dispose();
+        _sink.Clear();
+
+        var second = _sandbox.CreateTailer();
+        second.Rescan();
+        TailingSandbox.ReadToEnd(second, _sink);
+
+        Assert.Equal(["two"], _sink.Texts);
+        Assert.Equal(file.FileKey, Assert.Single(second.Files).FileKey);
+    }
+
+    [Fact]
     public void Checkpoints_of_closed_files_are_forgotten_after_the_limit()
     {
         var log = _sandbox.LogPath("app.log");

@@ -192,22 +192,26 @@ public sealed class FileTailerReadTests : IDisposable
     }
 
     [Fact]
-    public void File_without_a_complete_first_line_waits_for_its_key()
+    public void File_without_a_complete_first_line_is_followed_at_once_and_gets_its_key_with_that_line()
     {
         var log = _sandbox.LogPath("app.log");
         File.WriteAllText(log, "abc");
         var tailer = _sandbox.CreateTailer();
         tailer.Rescan();
-        Assert.Empty(tailer.Files);
+        var file = Assert.Single(tailer.Files);
+        Assert.False(file.HasKey);
         Assert.Equal(1, tailer.FilesWaitingForFirstLine);
+        Assert.Equal(0, TailingSandbox.ReadToEnd(tailer, _sink));
 
+        // No rescan: the followed file is read as it grows.
         TailingSandbox.Append(log, "def\nghi\n");
-        tailer.Rescan();
         TailingSandbox.ReadToEnd(tailer, _sink);
 
         // It had no complete line when found, so nothing was skipped even with ReadFromHead false.
         Assert.Equal(["abcdef", "ghi"], _sink.Texts);
+        Assert.True(file.HasKey);
         Assert.Equal(0, tailer.FilesWaitingForFirstLine);
+        Assert.All(_sink.Lines, line => Assert.Equal(file.FileKey, line.FileKey));
     }
 
     [Fact]

@@ -256,4 +256,42 @@ public sealed class FileTailerRotationTests : IDisposable
 
         Assert.Equal(["one", "three", "two"], _sink.Texts.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Files_created_and_rotated_away_twice_between_two_rescans_are_all_read()
+    {
+        var log = _sandbox.LogPath("app.log");
+        File.WriteAllText(log, string.Empty);
+        var tailer = _sandbox.CreateTailer();
+        tailer.Rescan();
+
+        // The followed (empty) file fills and goes, then a successor the tailer never sees fills and goes.
+        TailingSandbox.Append(log, "one\n");
+        File.Move(log, log + ".1");
+        File.WriteAllText(log, "two\n");
+        File.Move(log, log + ".2");
+        File.WriteAllText(log, "three\n");
+        tailer.Rescan();
+        TailingSandbox.ReadToEnd(tailer, _sink);
+
+        Assert.Equal(["one", "three", "two"], _sink.Texts.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_rotated_file_whose_only_line_never_ends_is_handed_out_after_the_rotate_wait()
+    {
+        var log = _sandbox.LogPath("app.log");
+        File.WriteAllText(log, "partial");
+        var tailer = _sandbox.CreateTailer(options => options.RotateWait = TimeSpan.FromSeconds(5));
+        tailer.Rescan();
+        File.Move(log, log + ".1");
+        tailer.Rescan();
+        Assert.Equal(0, TailingSandbox.ReadToEnd(tailer, _sink));
+
+        _sandbox.Time.Advance(TimeSpan.FromSeconds(6));
+        TailingSandbox.ReadToEnd(tailer, _sink);
+
+        Assert.Equal(["partial"], _sink.Texts);
+        Assert.True(tailer.AllAtEof);
+    }
 }

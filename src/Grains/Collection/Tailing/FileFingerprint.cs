@@ -15,6 +15,9 @@ public static class FileFingerprint
     /// <summary>Most bytes before a checkpoint offset that go into its tail hash.</summary>
     public const int TailBytes = 64;
 
+    /// <summary>Stands for the first-line hash in the provisional key of a file that has no complete first line yet.</summary>
+    public const ulong NoFirstLineHash = 0;
+
     /// <summary>
     /// Hashes the first line, newline included, or the first <see cref="FirstLineBytes"/> bytes when
     /// the line is longer. False while the file is shorter than that and has no newline yet:
@@ -33,6 +36,18 @@ public static class FileFingerprint
 
         hash = XxHash64.HashToUInt64(newline < 0 ? head : head[..(newline + 1)]);
         return true;
+    }
+
+    /// <summary>
+    /// Hashes whatever the file starts with, up to <see cref="FirstLineBytes"/>: the key of a file that
+    /// ended (rotated away) with an unterminated first line. False when the file is empty.
+    /// </summary>
+    public static bool TryHashHead(SafeFileHandle handle, out ulong hash)
+    {
+        Span<byte> head = stackalloc byte[FirstLineBytes];
+        var read = ReadAt(handle, head, 0);
+        hash = read == 0 ? 0 : XxHash64.HashToUInt64(head[..read]);
+        return read > 0;
     }
 
     /// <summary>Hashes up to <see cref="TailBytes"/> bytes before <paramref name="offset"/>; false when the file is shorter than the offset.</summary>

@@ -12,8 +12,10 @@ namespace Pipeline.Grains.Collection.Tailing;
 /// on each file, <see cref="Commit"/> after acknowledgements and <see cref="FlushCheckpoints"/>.
 /// </summary>
 /// <remarks>
-/// Rotation, truncation and deletion are noticed by <see cref="Rescan"/> (polling, no inotify):
-/// until then the old file keeps being read, so nothing is lost, only the successor waits.
+/// Rotation, truncation and deletion are noticed by <see cref="Rescan"/>: until then the old file
+/// keeps being read, so nothing is lost, only the successor waits. The caller rescans on a timer and,
+/// sooner, when <see cref="FileChangeWatch"/> reports that files appeared or vanished (inotify).
+/// A file is followed from the first rescan that finds it, empty or not, with a checkpoint at once.
 /// </remarks>
 public sealed partial class FileTailer : IDisposable
 {
@@ -31,7 +33,6 @@ public sealed partial class FileTailer : IDisposable
     private readonly List<TailedFile> _files = [];
     private readonly Dictionary<string, TailedFile> _byPath = new(StringComparer.Ordinal);
     private readonly Dictionary<FileIdentity, TailedFile> _byIdentity = [];
-    private readonly Dictionary<string, PendingFile> _pending = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastRescanAt;
 
     public FileTailer(TailOptions options, CheckpointStore checkpoints, TimeProvider timeProvider, ILogger<FileTailer> logger)
@@ -59,8 +60,26 @@ public sealed partial class FileTailer : IDisposable
     /// <summary>Files open for reading, in the order they were opened. Stable between two rescans.</summary>
     public IReadOnlyList<TailedFile> Files => _files;
 
-    /// <summary>Files held open until they have a complete first line (and so a key).</summary>
-    public int FilesWaitingForFirstLine => _pending.Count;
+    /// <summary>Followed files that have no complete first line yet (their key is provisional).</summary>
+    public int FilesWaitingForFirstLine
+    {
+        get
+        {
+            var count = 0;
+            foreach (var file in _files)
+            {
+                if (!file.HasKey)
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>How far back of the previous rescan a rotated sibling's modification time may lie and still count as unseen.</summary>
+    public static readonly TimeSpan SiblingClockSlack = TimeSpan.FromSeconds(2);
 
     /// <summary>True when every file was read to its end as last seen, and rotated-out files have nothing left.</summary>
     public bool AllAtEof
@@ -94,6 +113,12 @@ public sealed partial class FileTailer : IDisposable
     /// <summary>Truncations whose lost lines were read from the copy left beside the file.</summary>
     public long CopytruncateRescues { get; private set; }
 
+    /// <summary>
+    /// True when a read found a file's content replaced under it (copytruncate, then new lines past our
+    /// position): the caller should rescan now rather than at the next interval. Cleared by <see cref="Rescan"/>.
+    /// </summary>
+    public bool RescanWanted { get; private set; }
+
     /// <summary>Lines longer than <see cref="TailOptions.MaxLineBytes"/>, handed out cut.</summary>
     public long LinesTruncated { get; private set; }
 
@@ -108,6 +133,7 @@ public sealed partial class FileTailer : IDisposable
         var previousRescan = _lastRescanAt;
         var startup = previousRescan is null;
         _lastRescanAt = now;
+        RescanWanted = false;
 
         var matched = new List<string>();
         foreach (var pattern in _paths)
@@ -141,17 +167,6 @@ public sealed partial class FileTailer : IDisposable
                     Rotations++;
                     LogInformationRotated(_logger, path, followed.FileKey, followed.Position);
                 }
-            }
-
-            if (_pending.TryGetValue(path, out var pending))
-            {
-                if (pending.Identity == stat.Identity)
-                {
-                    TryFollowPending(pending, now, ended: false);
-                    continue;
-                }
-
-                TryFollowPending(pending, now, ended: true);
             }
 
             if (IsOpen(stat.Identity) || _byPath.ContainsKey(path))
@@ -189,8 +204,15 @@ public sealed partial class FileTailer : IDisposable
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         var handle = file.Handle;
-        if (handle is null || file.IsClosed)
+        if (handle is null || file.IsClosed || file.ContentReplaced)
         {
+            return 0;
+        }
+
+        if (!file.HasKey && !TryCompleteKey(file, handle))
+        {
+            // No complete first line: nothing can be handed out yet.
+            file.AtEof = true;
             return 0;
         }
 
@@ -200,6 +222,7 @@ public sealed partial class FileTailer : IDisposable
         var lineStart = file.Position;
         var filled = 0;
         var atEof = false;
+        var verify = file.PositionTailHash is not null && file.OverlongLineStart < 0;
         while (file.Progress < limit)
         {
             if (file.OverlongLineStart >= 0)
@@ -218,6 +241,19 @@ public sealed partial class FileTailer : IDisposable
             var want = (int)Math.Min(buffer.Length - filled, Math.Max(budget, MinReadBytes));
             var readAt = lineStart + filled;
             var read = RandomAccess.Read(handle, buffer.AsSpan(filled, want), readAt);
+            if (verify && read > 0)
+            {
+                // New bytes: before handing them out, make sure the ones we stopped after are still there.
+                verify = false;
+                if (!FileFingerprint.TryHashTail(handle, lineStart, out var tail) || tail != file.PositionTailHash)
+                {
+                    file.ContentReplaced = true;
+                    file.AtEof = true;
+                    RescanWanted = true;
+                    LogInformationContentReplaced(_logger, file.Path, file.FileKey, lineStart);
+                    return 0;
+                }
+            }
 
             // pread on a regular file returns fewer bytes than asked only at the end of the file.
             atEof = read < want;
@@ -259,6 +295,11 @@ public sealed partial class FileTailer : IDisposable
         }
 
         file.AtEof = atEof;
+        if (file.Progress != start && file.OverlongLineStart < 0)
+        {
+            file.PositionTailHash = FileFingerprint.TryHashTail(handle, file.Position, out var tailHash) ? tailHash : null;
+        }
+
         return (int)(file.Progress - start);
     }
 
@@ -293,15 +334,9 @@ public sealed partial class FileTailer : IDisposable
             file.IsClosed = true;
         }
 
-        foreach (var pending in _pending.Values)
-        {
-            pending.Handle.Dispose();
-        }
-
         _files.Clear();
         _byPath.Clear();
         _byIdentity.Clear();
-        _pending.Clear();
     }
 
     private int HandOutLines(TailedFile file, ILineSink sink, ReadOnlySpan<byte> data, long dataOffset, long limit)
@@ -419,28 +454,12 @@ public sealed partial class FileTailer : IDisposable
         return false;
     }
 
-    private bool IsOpen(FileIdentity identity)
-    {
-        if (_byIdentity.ContainsKey(identity))
-        {
-            return true;
-        }
-
-        foreach (var pending in _pending.Values)
-        {
-            if (pending.Identity == identity)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private bool IsOpen(FileIdentity identity) => _byIdentity.ContainsKey(identity);
 
     private static bool IsUnlinked(TailedFile file) =>
         file.Handle is null || !FileStat.TryGet(file.Handle, out var stat) || stat.LinkCount == 0;
 
-    /// <summary>Opens a newly found path; a file with no complete first line waits in the pending set.</summary>
+    /// <summary>Opens a newly found path and follows it, with a provisional key while it has no complete first line.</summary>
     private void Open(string path, bool fromHead)
     {
         if (TryOpenForReading(path, logFailure: true) is not { } handle)
@@ -455,23 +474,49 @@ public sealed partial class FileTailer : IDisposable
             return;
         }
 
-        if (!FileFingerprint.TryHashFirstLine(handle, out var firstLineHash))
+        ulong? firstLineHash = FileFingerprint.TryHashFirstLine(handle, out var hash) ? hash : null;
+        if (firstLineHash is null)
         {
-            _pending[path] = new PendingFile(path, handle, stat.Identity);
             LogDebugWaitingForFirstLine(_logger, path);
-            return;
         }
 
         _byPath[path] = Follow(path, handle, stat, firstLineHash, fromHead);
     }
 
-    /// <summary>Starts reading a file that has a key: at its checkpoint when the bytes before it still match, else at its head or end.</summary>
-    private TailedFile Follow(string path, SafeFileHandle handle, FileStat stat, ulong firstLineHash, bool fromHead)
+    /// <summary>The key a file has while it has no complete first line: device and inode alone.</summary>
+    private static string ProvisionalKey(FileIdentity identity) => identity.ComputeKey(FileFingerprint.NoFirstLineHash);
+
+    /// <summary>The checkpoint of a file: under its key, or, when it got its first line since, under its provisional key.</summary>
+    private bool TryFindCheckpoint(FileIdentity identity, ulong? firstLineHash, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FileCheckpoint? checkpoint) =>
+        (firstLineHash is { } hash && _checkpoints.TryGet(identity.ComputeKey(hash), out checkpoint))
+        || _checkpoints.TryGet(ProvisionalKey(identity), out checkpoint);
+
+    /// <summary>
+    /// Gives a followed file its key once its first line is complete (or, for a file that will not grow
+    /// again, once its unterminated bytes are handed out), and moves its checkpoint under that key.
+    /// </summary>
+    private bool TryCompleteKey(TailedFile file, SafeFileHandle handle)
     {
-        var key = stat.Identity.ComputeKey(firstLineHash);
+        if (!FileFingerprint.TryHashFirstLine(handle, out var hash)
+            && !(IsPastRotateWait(file) && FileFingerprint.TryHashHead(handle, out hash)))
+        {
+            return false;
+        }
+
+        file.FirstLineHash = hash;
+        file.FileKey = file.Identity.ComputeKey(hash);
+        file.HasKey = true;
+        StageCheckpoint(file, file.CommittedOffset);
+        return true;
+    }
+
+    /// <summary>Starts reading a file that has a key: at its checkpoint when the bytes before it still match, else at its head or end.</summary>
+    private TailedFile Follow(string path, SafeFileHandle handle, FileStat stat, ulong? firstLineHash, bool fromHead)
+    {
+        var key = firstLineHash is { } hash ? stat.Identity.ComputeKey(hash) : ProvisionalKey(stat.Identity);
         long start;
         var resumed = false;
-        if (_checkpoints.TryGet(key, out var checkpoint))
+        if (TryFindCheckpoint(stat.Identity, firstLineHash, out var checkpoint))
         {
             if (checkpoint.Offset > stat.Size)
             {
@@ -491,14 +536,15 @@ public sealed partial class FileTailer : IDisposable
         }
         else
         {
-            start = fromHead ? 0 : FindEndOfLastLine(handle, stat.Size);
+            // A file with no complete line yet had nothing in it to skip: read it from its head.
+            start = fromHead || firstLineHash is null ? 0 : FindEndOfLastLine(handle, stat.Size);
         }
 
         var file = new TailedFile(path, key, stat.Identity, firstLineHash, handle, start, stat.Size);
         _files.Add(file);
         _byIdentity[stat.Identity] = file;
         FilesOpened++;
-        if (resumed)
+        if (resumed && checkpoint!.FileKey == key)
         {
             file.LastCheckpoint = checkpoint;
         }
@@ -539,35 +585,6 @@ public sealed partial class FileTailer : IDisposable
         return window == size ? 0 : size;
     }
 
-    /// <summary>A pending file got its first line, or lost its path: follow it when it has a key, else let it go.</summary>
-    private void TryFollowPending(PendingFile pending, DateTimeOffset now, bool ended)
-    {
-        if (!FileFingerprint.TryHashFirstLine(pending.Handle, out var firstLineHash) || !FileStat.TryGet(pending.Handle, out var stat))
-        {
-            if (ended)
-            {
-                _pending.Remove(pending.Path);
-                pending.Handle.Dispose();
-            }
-
-            return;
-        }
-
-        _pending.Remove(pending.Path);
-
-        // It had no complete line when found, so nothing in it was ever skipped: read it from its head.
-        var file = Follow(pending.Path, pending.Handle, stat, firstLineHash, fromHead: true);
-        if (ended)
-        {
-            EndFile(file, now, deleted: stat.LinkCount == 0);
-            Rotations++;
-        }
-        else
-        {
-            _byPath[pending.Path] = file;
-        }
-    }
-
     /// <summary>
     /// Finds what rotation did while we were not looking. At start-up (<paramref name="previousRescan"/>
     /// null): the rotated sibling we were reading (it has a checkpoint short of its end) is read on from
@@ -597,12 +614,13 @@ public sealed partial class FileTailer : IDisposable
                 continue;
             }
 
-            _checkpoints.TryGet(stat.Identity.ComputeKey(firstLineHash), out var checkpoint);
+            TryFindCheckpoint(stat.Identity, firstLineHash, out var checkpoint);
             candidates.Add((sibling, handle, stat, firstLineHash, checkpoint));
         }
 
         // At start-up, the newest sibling we hold a checkpoint for is where reading stopped: anything rotated after it is unread.
-        var stoppedAt = previousRescan;
+        // Later, a sibling written shortly before the previous rescan may have been renamed away while that rescan listed the directory.
+        var stoppedAt = previousRescan - SiblingClockSlack;
         var found = false;
         foreach (var candidate in candidates)
         {
@@ -640,13 +658,20 @@ public sealed partial class FileTailer : IDisposable
     /// </summary>
     private bool CheckForTruncation(TailedFile file, DateTimeOffset now)
     {
+        if (!file.HasKey)
+        {
+            // Nothing was read from it yet, so nothing can have been truncated away from under a read.
+            return false;
+        }
+
         var handle = file.Handle!;
         if (!FileStat.TryGet(handle, out var stat))
         {
             return false;
         }
 
-        var truncated = stat.Size < file.Progress
+        var truncated = file.ContentReplaced
+            || stat.Size < file.Progress
             || !FileFingerprint.TryHashFirstLine(handle, out var firstLineHash)
             || firstLineHash != file.FirstLineHash;
         if (!truncated)
@@ -657,6 +682,7 @@ public sealed partial class FileTailer : IDisposable
         Truncations++;
         _byPath.Remove(file.Path);
         _byIdentity.Remove(file.HandleIdentity);
+        file.ContentReplaced = false;
         if (TryOpenCopy(file, out var copyPath, out var copyHandle, out var copyStat))
         {
             handle.Dispose();
@@ -768,20 +794,6 @@ public sealed partial class FileTailer : IDisposable
                 LogInformationRotated(_logger, path, file.FileKey, file.Position);
             }
         }
-
-        List<PendingFile>? lost = null;
-        foreach (var pending in _pending.Values)
-        {
-            if (!seen.Contains(pending.Path))
-            {
-                (lost ??= []).Add(pending);
-            }
-        }
-
-        foreach (var pending in lost ?? [])
-        {
-            TryFollowPending(pending, now, ended: true);
-        }
     }
 
     private void RefreshSizes()
@@ -880,7 +892,7 @@ public sealed partial class FileTailer : IDisposable
     [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "Cannot open {Path}: {Reason}")]
     private static partial void LogWarningOpenFailed(ILogger logger, string path, string reason);
 
-    [LoggerMessage(EventId = 2108, Level = LogLevel.Debug, Message = "{Path} has no complete first line yet: waiting for it before reading")]
+    [LoggerMessage(EventId = 2108, Level = LogLevel.Debug, Message = "{Path} has no complete first line yet: followed under a provisional key until it has one")]
     private static partial void LogDebugWaitingForFirstLine(ILogger logger, string path);
 
     [LoggerMessage(EventId = 2109, Level = LogLevel.Debug, Message = "Closed {Path} [{FileKey}] at offset {Offset}")]
@@ -888,6 +900,9 @@ public sealed partial class FileTailer : IDisposable
 
     [LoggerMessage(EventId = 2110, Level = LogLevel.Debug, Message = "Forgot {Count} checkpoints of files gone for longer than ForgetCheckpointsAfter")]
     private static partial void LogDebugCheckpointsForgotten(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2112, Level = LogLevel.Information, Message = "{Path} [{FileKey}] no longer holds the bytes before offset {Offset}: truncated in place and written again (copytruncate); rescanning to find the copy")]
+    private static partial void LogInformationContentReplaced(ILogger logger, string path, string fileKey, long offset);
 
     [LoggerMessage(EventId = 2111, Level = LogLevel.Information, Message = "{Path} [{FileKey}] was rotated while the collector was away: reading it from its checkpoint {Offset} to its end")]
     private static partial void LogInformationRotatedWhileAway(ILogger logger, string path, string fileKey, long offset);

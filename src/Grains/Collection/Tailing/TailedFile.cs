@@ -9,12 +9,13 @@ namespace Pipeline.Grains.Collection.Tailing;
 /// </summary>
 public sealed class TailedFile
 {
-    internal TailedFile(string path, string fileKey, FileIdentity identity, ulong firstLineHash, SafeFileHandle handle, long position, long size)
+    internal TailedFile(string path, string fileKey, FileIdentity identity, ulong? firstLineHash, SafeFileHandle handle, long position, long size)
     {
         Path = path;
         FileKey = fileKey;
         Identity = identity;
-        FirstLineHash = firstLineHash;
+        FirstLineHash = firstLineHash ?? 0;
+        HasKey = firstLineHash is not null;
         Handle = handle;
         HandleIdentity = identity;
         Position = position;
@@ -25,8 +26,15 @@ public sealed class TailedFile
     /// <summary>The path the file was found at (a symbolic link stays the link): what its metadata is parsed from.</summary>
     public string Path { get; }
 
-    /// <summary>16 lowercase hex digits: device, inode and first line hashed. Record ids are <c>FileKey-offset</c>.</summary>
-    public string FileKey { get; }
+    /// <summary>
+    /// 16 lowercase hex digits: device, inode and first line hashed. Record ids are <c>FileKey-offset</c>.
+    /// While the file has no complete first line (<see cref="HasKey"/> false) it is a provisional key of
+    /// device and inode alone, under which the file's offset-0 checkpoint is kept; no record carries it.
+    /// </summary>
+    public string FileKey { get; internal set; }
+
+    /// <summary>False while the file has no complete first line: it is followed, but its <see cref="FileKey"/> is provisional.</summary>
+    public bool HasKey { get; internal set; }
 
     /// <summary>Device and inode of the file (of the link target when <see cref="Path"/> is a link).</summary>
     public FileIdentity Identity { get; }
@@ -55,7 +63,7 @@ public sealed class TailedFile
     /// <summary>Free slot for the collector (decoder, metadata); the tailer never reads it.</summary>
     public object? State { get; set; }
 
-    internal ulong FirstLineHash { get; }
+    internal ulong FirstLineHash { get; set; }
 
     /// <summary>What is read: the file itself, or the copy copytruncate left of it while its lines are rescued.</summary>
     internal SafeFileHandle? Handle { get; set; }
@@ -71,6 +79,15 @@ public sealed class TailedFile
     internal long OverlongScanOffset { get; set; }
 
     internal FileCheckpoint? LastCheckpoint { get; set; }
+
+    /// <summary>Hash of the bytes just before <see cref="Position"/> when they were last read: checked before reading on.</summary>
+    internal ulong? PositionTailHash { get; set; }
+
+    /// <summary>
+    /// True once a read found the bytes before <see cref="Position"/> changed: the file was truncated
+    /// in place and written again (copytruncate) before a rescan noticed. Not read until the next rescan.
+    /// </summary>
+    internal bool ContentReplaced { get; set; }
 
     /// <summary>How far reading got, including bytes skipped in an over-long line.</summary>
     internal long Progress => OverlongLineStart >= 0 ? OverlongScanOffset : Position;
