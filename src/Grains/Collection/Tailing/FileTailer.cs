@@ -119,6 +119,9 @@ public sealed partial class FileTailer : IDisposable
     /// </summary>
     public bool RescanWanted { get; private set; }
 
+    /// <summary>Rotated files found beside a log that no rescan had seen at its path (several rotations between two rescans, or while the collector was down).</summary>
+    public long UnseenGenerationsFound { get; private set; }
+
     /// <summary>Lines longer than <see cref="TailOptions.MaxLineBytes"/>, handed out cut.</summary>
     public long LinesTruncated { get; private set; }
 
@@ -185,6 +188,7 @@ public sealed partial class FileTailer : IDisposable
             Open(path, fromHead: !startup || _options.ReadFromHead || hasPredecessor);
         }
 
+        FollowEarlierCopies(now);
         EndVanished(seen, now);
         RefreshSizes();
         CloseFinished(now);
@@ -507,7 +511,38 @@ public sealed partial class FileTailer : IDisposable
         file.FileKey = file.Identity.ComputeKey(hash);
         file.HasKey = true;
         StageCheckpoint(file, file.CommittedOffset);
+        if (file.HandleIdentity == file.Identity && !file.IsRotatedOut)
+        {
+            // Not here: the caller may be going through Files. The next rescan looks, and it is wanted now.
+            file.LookForEarlierCopies = true;
+            RescanWanted = true;
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// A file followed from before its first line may have been emptied in place several times meanwhile
+    /// (copytruncate): the generations before the one it now holds are only in the copies beside it.
+    /// Copies written since it was followed, not followed themselves, are read whole. Runs after the
+    /// rescan's truncation checks, so a copy of the generation being read is already open as its rescue.
+    /// </summary>
+    private void FollowEarlierCopies(DateTimeOffset now)
+    {
+        List<TailedFile>? keyed = null;
+        foreach (var file in _files)
+        {
+            if (file.LookForEarlierCopies)
+            {
+                file.LookForEarlierCopies = false;
+                (keyed ??= []).Add(file);
+            }
+        }
+
+        foreach (var file in keyed ?? [])
+        {
+            FollowRotatedWhileAway(file.Path, now, file.FollowedAt);
+        }
     }
 
     /// <summary>Starts reading a file that has a key: at its checkpoint when the bytes before it still match, else at its head or end.</summary>
@@ -540,7 +575,7 @@ public sealed partial class FileTailer : IDisposable
             start = fromHead || firstLineHash is null ? 0 : FindEndOfLastLine(handle, stat.Size);
         }
 
-        var file = new TailedFile(path, key, stat.Identity, firstLineHash, handle, start, stat.Size);
+        var file = new TailedFile(path, key, stat.Identity, firstLineHash, handle, start, stat.Size) { FollowedAt = _timeProvider.GetUtcNow() };
         _files.Add(file);
         _byIdentity[stat.Identity] = file;
         FilesOpened++;
@@ -563,6 +598,12 @@ public sealed partial class FileTailer : IDisposable
         if (file.Handle is { } handle && FileFingerprint.TryHashTail(handle, offset, out var tailHash))
         {
             file.LastCheckpoint = _checkpoints.Commit(file.FileKey, file.Identity, file.Path, offset, tailHash);
+            if (file.HandleIdentity != file.Identity)
+            {
+                // Read from copytruncate's copy: the copy is known by its own key too, so no later look
+                // for unseen siblings (nor a restart) takes it for a file never read.
+                _checkpoints.Commit(file.HandleIdentity.ComputeKey(file.FirstLineHash), file.HandleIdentity, file.Path, offset, tailHash);
+            }
         }
     }
 
@@ -644,6 +685,7 @@ public sealed partial class FileTailer : IDisposable
             var file = Follow(path, handle, stat, firstLineHash, fromHead: true);
             EndFile(file, now, deleted: false);
             found = true;
+            UnseenGenerationsFound++;
             LogInformationRotatedWhileAway(_logger, sibling, file.FileKey, file.Position);
         }
 
@@ -692,6 +734,7 @@ public sealed partial class FileTailer : IDisposable
             file.AtEof = false;
             _byIdentity[copyStat.Identity] = file;
             CopytruncateRescues++;
+            StageCheckpoint(file, file.CommittedOffset);
             LogInformationCopytruncateRescue(_logger, file.Path, file.FileKey, copyPath, file.Position, copyStat.Size);
         }
         else

@@ -89,6 +89,15 @@ public sealed class TailedFile
     /// </summary>
     internal bool ContentReplaced { get; set; }
 
+    /// <summary>When the tailer began following the file.</summary>
+    internal DateTimeOffset FollowedAt { get; set; }
+
+    /// <summary>
+    /// Set when a file followed while it had no first line got its key: copytruncate may have copied
+    /// earlier generations of it away meanwhile, which the next rescan looks for beside it.
+    /// </summary>
+    internal bool LookForEarlierCopies { get; set; }
+
     /// <summary>How far reading got, including bytes skipped in an over-long line.</summary>
     internal long Progress => OverlongLineStart >= 0 ? OverlongScanOffset : Position;
 
