@@ -88,6 +88,42 @@ public sealed class SiloProcess : IAsyncDisposable
             "the silo to answer /healthz");
     }
 
+    /// <summary>Waits for <c>/readyz</c> to answer 200; returns the distinct not-ready reasons it gave before.</summary>
+    public async Task<List<string>> WaitReadyAsync()
+    {
+        var reasons = new List<string>();
+        await Eventually.Until(
+            async () =>
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"The silo exited with {_process.ExitCode}:\n{Output}");
+                }
+
+                try
+                {
+                    var answer = await Http.GetAsync("/readyz");
+                    if (answer.StatusCode != HttpStatusCode.OK)
+                    {
+                        var body = await answer.Content.ReadAsStringAsync();
+                        if (!reasons.Contains(body))
+                        {
+                            reasons.Add(body);
+                        }
+                    }
+
+                    return answer.StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            ok => ok,
+            "the silo to answer /readyz with 200");
+        return reasons;
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, as when a node dies.</summary>
     public void Kill()
     {

@@ -226,7 +226,8 @@ public sealed partial class FileTailer : IDisposable
         var lineStart = file.Position;
         var filled = 0;
         var atEof = false;
-        var verify = file.PositionTailHash is not null && file.OverlongLineStart < 0;
+        // A file read in place (not a copytruncate copy) may be emptied and written again under us.
+        var verify = file.HasKey && file.HandleIdentity == file.Identity;
         while (file.Progress < limit)
         {
             if (file.OverlongLineStart >= 0)
@@ -245,18 +246,15 @@ public sealed partial class FileTailer : IDisposable
             var want = (int)Math.Min(buffer.Length - filled, Math.Max(budget, MinReadBytes));
             var readAt = lineStart + filled;
             var read = RandomAccess.Read(handle, buffer.AsSpan(filled, want), readAt);
-            if (verify && read > 0)
+            if (verify && read > 0 && !StartsAsKeyed(handle, file))
             {
-                // New bytes: before handing them out, make sure the ones we stopped after are still there.
-                verify = false;
-                if (!FileFingerprint.TryHashTail(handle, lineStart, out var tail) || tail != file.PositionTailHash)
-                {
-                    file.ContentReplaced = true;
-                    file.AtEof = true;
-                    RescanWanted = true;
-                    LogInformationContentReplaced(_logger, file.Path, file.FileKey, lineStart);
-                    return 0;
-                }
+                // Before handing out bytes just read, make sure they are still this file's: after copytruncate
+                // and new writes they would be the middle of the next generation. The copy has ours.
+                file.ContentReplaced = true;
+                file.AtEof = true;
+                RescanWanted = true;
+                LogInformationContentReplaced(_logger, file.Path, file.FileKey, readAt);
+                return (int)(file.Progress - start);
             }
 
             // pread on a regular file returns fewer bytes than asked only at the end of the file.
@@ -299,11 +297,6 @@ public sealed partial class FileTailer : IDisposable
         }
 
         file.AtEof = atEof;
-        if (file.Progress != start && file.OverlongLineStart < 0)
-        {
-            file.PositionTailHash = FileFingerprint.TryHashTail(handle, file.Position, out var tailHash) ? tailHash : null;
-        }
-
         return (int)(file.Progress - start);
     }
 
@@ -486,6 +479,12 @@ public sealed partial class FileTailer : IDisposable
 
         _byPath[path] = Follow(path, handle, stat, firstLineHash, fromHead);
     }
+
+    /// <summary>True when the file still starts with the line (or, for a file keyed by unterminated bytes, the bytes) its key was made from.</summary>
+    private static bool StartsAsKeyed(SafeFileHandle handle, TailedFile file) =>
+        FileFingerprint.TryHashFirstLine(handle, out var hash)
+            ? hash == file.FirstLineHash
+            : FileFingerprint.TryHashHead(handle, out hash) && hash == file.FirstLineHash;
 
     /// <summary>The key a file has while it has no complete first line: device and inode alone.</summary>
     private static string ProvisionalKey(FileIdentity identity) => identity.ComputeKey(FileFingerprint.NoFirstLineHash);
@@ -714,8 +713,7 @@ public sealed partial class FileTailer : IDisposable
 
         var truncated = file.ContentReplaced
             || stat.Size < file.Progress
-            || !FileFingerprint.TryHashFirstLine(handle, out var firstLineHash)
-            || firstLineHash != file.FirstLineHash;
+            || !StartsAsKeyed(handle, file);
         if (!truncated)
         {
             return false;
@@ -944,7 +942,7 @@ public sealed partial class FileTailer : IDisposable
     [LoggerMessage(EventId = 2110, Level = LogLevel.Debug, Message = "Forgot {Count} checkpoints of files gone for longer than ForgetCheckpointsAfter")]
     private static partial void LogDebugCheckpointsForgotten(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 2112, Level = LogLevel.Information, Message = "{Path} [{FileKey}] no longer holds the bytes before offset {Offset}: truncated in place and written again (copytruncate); rescanning to find the copy")]
+    [LoggerMessage(EventId = 2112, Level = LogLevel.Information, Message = "{Path} [{FileKey}] starts with another first line while reading at offset {Offset}: truncated in place and written again (copytruncate); rescanning to find the copy")]
     private static partial void LogInformationContentReplaced(ILogger logger, string path, string fileKey, long offset);
 
     [LoggerMessage(EventId = 2111, Level = LogLevel.Information, Message = "{Path} [{FileKey}] was rotated while the collector was away: reading it from its checkpoint {Offset} to its end")]

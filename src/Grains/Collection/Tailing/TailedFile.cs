@@ -80,11 +80,8 @@ public sealed class TailedFile
 
     internal FileCheckpoint? LastCheckpoint { get; set; }
 
-    /// <summary>Hash of the bytes just before <see cref="Position"/> when they were last read: checked before reading on.</summary>
-    internal ulong? PositionTailHash { get; set; }
-
     /// <summary>
-    /// True once a read found the bytes before <see cref="Position"/> changed: the file was truncated
+    /// True once a read found the file starting with another first line: the file was truncated
     /// in place and written again (copytruncate) before a rescan noticed. Not read until the next rescan.
     /// </summary>
     internal bool ContentReplaced { get; set; }
