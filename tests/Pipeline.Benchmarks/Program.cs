@@ -24,6 +24,12 @@ public static class Program
             return MetricStore.StoreBenchmark.Run(args[1..]);
         }
 
+        // "latency": how soon a line in a new file is searchable on an idle silo with the default settings.
+        if (args.Length > 0 && args[0] == "latency")
+        {
+            return EndToEnd.NewFileLatencyBenchmark.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
