@@ -94,7 +94,7 @@ public sealed class RotationStressTests
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"{e.Message}\n{Describe(collector, tailer, store, expected)}", e);
+            throw new TimeoutException($"{e.Message} (run {seed}, inotify {inotify})\n{Describe(collector, tailer, store, expected)}", e);
         }
         finally
         {

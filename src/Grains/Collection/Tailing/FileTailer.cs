@@ -33,6 +33,7 @@ public sealed partial class FileTailer : IDisposable
     private readonly List<TailedFile> _files = [];
     private readonly Dictionary<string, TailedFile> _byPath = new(StringComparer.Ordinal);
     private readonly Dictionary<FileIdentity, TailedFile> _byIdentity = [];
+    private readonly Dictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastRescanAt;
 
     public FileTailer(TailOptions options, CheckpointStore checkpoints, TimeProvider timeProvider, ILogger<FileTailer> logger)
@@ -184,7 +185,7 @@ public sealed partial class FileTailer : IDisposable
 
             // A predecessor we have a checkpoint for means this file appeared while we were away: read all of it.
             // After start-up, a new file may come with siblings rotated away since the last rescan, never seen.
-            var hasPredecessor = FollowRotatedWhileAway(path, now, previousRescan);
+            var hasPredecessor = FollowRotatedWhileAway(path, now, startup ? null : _lastSeen.GetValueOrDefault(path, previousRescan!.Value));
             Open(path, fromHead: !startup || _options.ReadFromHead || hasPredecessor);
         }
 
@@ -193,6 +194,30 @@ public sealed partial class FileTailer : IDisposable
         RefreshSizes();
         CloseFinished(now);
         ForgetGoneCheckpoints();
+        RememberSeen(seen, now);
+    }
+
+    /// <summary>
+    /// Notes when each path was last seen naming a file: the generations rotated away from it since
+    /// then are the ones no rescan saw, however long the path stayed missing between two of them.
+    /// </summary>
+    private void RememberSeen(HashSet<string> seen, DateTimeOffset now)
+    {
+        foreach (var path in seen)
+        {
+            _lastSeen[path] = now;
+        }
+
+        if (_lastSeen.Count > seen.Count * 2 + 64)
+        {
+            foreach (var (path, at) in _lastSeen.ToList())
+            {
+                if (now - at > _options.ForgetCheckpointsAfter)
+                {
+                    _lastSeen.Remove(path);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -626,14 +651,14 @@ public sealed partial class FileTailer : IDisposable
     }
 
     /// <summary>
-    /// Finds what rotation did while we were not looking. At start-up (<paramref name="previousRescan"/>
-    /// null): the rotated sibling we were reading (it has a checkpoint short of its end) is read on from
-    /// its checkpoint, and every uncompressed sibling rotated after it (no checkpoint, modified no
-    /// earlier) is read from its head. Later, for a path seen for the first time: every sibling with no
-    /// checkpoint that was modified since the previous rescan was created and rotated away between two
-    /// rescans, and is read from its head. Returns true when such a predecessor exists.
+    /// Finds what rotation did while we were not looking. At start-up (<paramref name="since"/> null):
+    /// the rotated sibling we were reading (it has a checkpoint short of its end) is read on from its
+    /// checkpoint, and every uncompressed sibling rotated after it (no checkpoint, inode changed no
+    /// earlier) is read from its head. Later: every sibling with no checkpoint rotated since the path
+    /// was last seen (<paramref name="since"/>) was created and rotated away unseen, and is read from
+    /// its head. Returns true when such a predecessor exists.
     /// </summary>
-    private bool FollowRotatedWhileAway(string path, DateTimeOffset now, DateTimeOffset? previousRescan)
+    private bool FollowRotatedWhileAway(string path, DateTimeOffset now, DateTimeOffset? since)
     {
         var candidates = new List<(string Sibling, SafeFileHandle Handle, FileStat Stat, ulong FirstLineHash, FileCheckpoint? Checkpoint)>();
         foreach (var sibling in RotatedSiblings.Find(path))
@@ -658,15 +683,16 @@ public sealed partial class FileTailer : IDisposable
             candidates.Add((sibling, handle, stat, firstLineHash, checkpoint));
         }
 
+        // Rotation is dated by the inode's change time (a rename sets it; a copy cannot inherit it, as it may its mtime).
         // At start-up, the newest sibling we hold a checkpoint for is where reading stopped: anything rotated after it is unread.
-        // Later, a sibling written shortly before the previous rescan may have been renamed away while that rescan listed the directory.
-        var stoppedAt = previousRescan - SiblingClockSlack;
+        // Later, every sibling rotated since the path was last seen; the slack covers a rename during that rescan's listing.
+        var stoppedAt = since - SiblingClockSlack;
         var found = false;
         foreach (var candidate in candidates)
         {
-            if (previousRescan is null && candidate.Checkpoint is not null && (stoppedAt is null || candidate.Stat.ModifiedAt > stoppedAt))
+            if (since is null && candidate.Checkpoint is not null && (stoppedAt is null || candidate.Stat.ChangedAt > stoppedAt))
             {
-                stoppedAt = candidate.Stat.ModifiedAt;
+                stoppedAt = candidate.Stat.ChangedAt;
             }
         }
 
@@ -674,7 +700,7 @@ public sealed partial class FileTailer : IDisposable
         {
             var unread = checkpoint is not null
                 ? checkpoint.Offset < stat.Size
-                : stoppedAt is not null && stat.ModifiedAt >= stoppedAt;
+                : stoppedAt is not null && stat.ChangedAt >= stoppedAt;
             if (!unread || IsOpen(stat.Identity))
             {
                 handle.Dispose();
@@ -688,7 +714,7 @@ public sealed partial class FileTailer : IDisposable
             LogInformationRotatedWhileAway(_logger, sibling, file.FileKey, file.Position);
         }
 
-        return found || (previousRescan is null && stoppedAt is not null);
+        return found || (since is null && stoppedAt is not null);
     }
 
     /// <summary>

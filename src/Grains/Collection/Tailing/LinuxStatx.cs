@@ -19,7 +19,9 @@ internal static unsafe partial class LinuxStatx
     private const int LinkCountOffset = 16;
     private const int InodeOffset = 32;
     private const int SizeOffset = 40;
+    private const int ChangedSecondsOffset = 96;
     private const int ModifiedSecondsOffset = 112;
+    private const int NanosecondsAfterSeconds = 8;
     private const int DeviceMajorOffset = 136;
     private const int DeviceMinorOffset = 140;
 
@@ -83,8 +85,14 @@ internal static unsafe partial class LinuxStatx
             (long)BinaryPrimitives.ReadUInt64LittleEndian(statx[SizeOffset..]),
             BinaryPrimitives.ReadUInt32LittleEndian(statx[LinkCountOffset..]),
             (mode & FileTypeMask) == RegularFileType,
-            DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64LittleEndian(statx[ModifiedSecondsOffset..])));
+            Timestamp(statx[ModifiedSecondsOffset..]),
+            Timestamp(statx[ChangedSecondsOffset..]));
     }
+
+    /// <summary>A <c>struct statx_timestamp</c>: signed seconds, then unsigned nanoseconds (kept to the 100 ns tick).</summary>
+    private static DateTimeOffset Timestamp(ReadOnlySpan<byte> timestamp) =>
+        DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64LittleEndian(timestamp))
+            .AddTicks(BinaryPrimitives.ReadUInt32LittleEndian(timestamp[NanosecondsAfterSeconds..]) / 100);
 
     // glibc's makedev(): the same number `stat -c %d` prints, which makes checkpoints easy to compare by hand.
     private static ulong MakeDevice(uint major, uint minor) =>
