@@ -186,7 +186,7 @@ public sealed partial class FileTailer : IDisposable
             // A predecessor we have a checkpoint for means this file appeared while we were away: read all of it.
             // After start-up, a new file may come with siblings rotated away since the last rescan, never seen.
             var hasPredecessor = FollowRotatedWhileAway(path, now, startup ? null : _lastSeen.GetValueOrDefault(path, previousRescan!.Value));
-            Open(path, fromHead: !startup || _options.ReadFromHead || hasPredecessor);
+            Open(path, stat.Identity, now, fromHead: !startup || _options.ReadFromHead || hasPredecessor);
         }
 
         FollowEarlierCopies(now);
@@ -482,7 +482,7 @@ public sealed partial class FileTailer : IDisposable
         file.Handle is null || !FileStat.TryGet(file.Handle, out var stat) || stat.LinkCount == 0;
 
     /// <summary>Opens a newly found path and follows it, with a provisional key while it has no complete first line.</summary>
-    private void Open(string path, bool fromHead)
+    private void Open(string path, FileIdentity listed, DateTimeOffset now, bool fromHead)
     {
         if (TryOpenForReading(path, logFailure: true) is not { } handle)
         {
@@ -503,6 +503,11 @@ public sealed partial class FileTailer : IDisposable
         }
 
         _byPath[path] = Follow(path, handle, stat, firstLineHash, fromHead);
+        if (stat.Identity != listed)
+        {
+            // Rotated between our stat and our open: the file we listed is now a sibling, and nobody else will look for it.
+            FollowRotatedWhileAway(path, now, now);
+        }
     }
 
     /// <summary>True when the file still starts with the line (or, for a file keyed by unterminated bytes, the bytes) its key was made from.</summary>
