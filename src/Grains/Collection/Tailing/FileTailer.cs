@@ -684,6 +684,13 @@ public sealed partial class FileTailer : IDisposable
                 continue;
             }
 
+            if (IsCopyOfFollowed(path, firstLineHash))
+            {
+                // A copy of the generation being read in place, made since the truncation check: the next check rescues from it.
+                handle.Dispose();
+                continue;
+            }
+
             TryFindCheckpoint(stat.Identity, firstLineHash, out var checkpoint);
             candidates.Add((sibling, handle, stat, firstLineHash, checkpoint));
         }
@@ -720,6 +727,20 @@ public sealed partial class FileTailer : IDisposable
         }
 
         return found || (since is null && stoppedAt is not null);
+    }
+
+    /// <summary>True when a file of <paramref name="path"/> read in place starts with the line <paramref name="firstLineHash"/> hashes.</summary>
+    private bool IsCopyOfFollowed(string path, ulong firstLineHash)
+    {
+        foreach (var file in _files)
+        {
+            if (file.HasKey && file.FirstLineHash == firstLineHash && file.HandleIdentity == file.Identity && string.Equals(file.Path, path, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
