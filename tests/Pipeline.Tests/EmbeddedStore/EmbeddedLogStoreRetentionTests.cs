@@ -45,7 +45,7 @@ public sealed class EmbeddedLogStoreRetentionTests : IAsyncLifetime
             CancellationToken.None);
         Assert.Equal(0, await _store.Store.ApplyRetentionAsync(CancellationToken.None));
 
-        _store.Clock.Now = BaseTime.AddDays(11).AddSeconds(1);
+        _store.Clock.SetUtcNow(BaseTime.AddDays(11).AddSeconds(1));
 
         Assert.Equal(1, await _store.Store.ApplyRetentionAsync(CancellationToken.None));
         Assert.Equal(0, (await _store.SearchAsync("*")).Total);

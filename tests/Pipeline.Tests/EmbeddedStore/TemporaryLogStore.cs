@@ -7,7 +7,7 @@ using Pipeline.Grains.Batching;
 using Pipeline.Grains.Search.Kql;
 using Pipeline.Grains.Store.Embedded;
 using Xunit;
-using Pipeline.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.EmbeddedStore;
 
@@ -21,7 +21,7 @@ internal sealed class TemporaryLogStore : IAsyncDisposable
     public TemporaryLogStore(DateTimeOffset? now = null, int retentionDays = EmbeddedLogStoreOptions.DefaultRetentionDays)
     {
         _directory = Path.Combine(Path.GetTempPath(), "pipeline-store-tests", Guid.NewGuid().ToString("N"));
-        Clock = new ManualTimeProvider(now ?? BaseTime);
+        Clock = new FakeTimeProvider(now ?? BaseTime);
         var options = new EmbeddedLogStoreOptions
         {
             DatabasePath = Path.Combine(_directory, "logs.db"),
@@ -32,7 +32,7 @@ internal sealed class TemporaryLogStore : IAsyncDisposable
 
     public EmbeddedLogStore Store { get; }
 
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public static long Nanos(DateTimeOffset time) => (time.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
 

@@ -14,6 +14,7 @@ using Pipeline.Tests.Collection;
 using Pipeline.Tests.Filters;
 using Pipeline.Tests.Support;
 using Xunit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.Kubernetes;
 
@@ -24,7 +25,7 @@ namespace Pipeline.Tests.Kubernetes;
 public sealed class PodMetadataEnrichmentTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly RecordingSender _sender = new() { AutoAcknowledge = true };
     private readonly FilterMetrics _metrics = new();
     private readonly CancellationTokenSource _stop = new();

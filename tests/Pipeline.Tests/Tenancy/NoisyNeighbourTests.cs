@@ -11,6 +11,7 @@ using Pipeline.Grains.Telemetry;
 using Pipeline.Grains.Tenancy;
 using Pipeline.Tests.Support;
 using Xunit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.Tenancy;
 
@@ -26,7 +27,7 @@ public sealed class NoisyNeighbourTests : IDisposable
     private const int Seconds = 10;
 
     private readonly TempDirectory _dir = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     public void Dispose()
@@ -76,7 +77,7 @@ public sealed class NoisyNeighbourTests : IDisposable
         var noisyPerTick = NoisyRatePerSecond * 10 / (int)(TimeSpan.FromSeconds(1) / Tick);
         var ticks = (int)(TimeSpan.FromSeconds(Seconds) / Tick);
         var noisyWritten = 0;
-        var start = _time.Now;
+        var start = _time.GetUtcNow();
         for (var tick = 0; tick < ticks; tick++)
         {
             noisy.WriteMany(Enumerable.Range(noisyWritten, noisyPerTick).Select(i => $"flood {i} {new string('x', 80)}"), noisyWritten);
