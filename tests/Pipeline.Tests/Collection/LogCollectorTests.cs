@@ -40,7 +40,7 @@ public sealed class LogCollectorTests : IDisposable
     }
 
     private ContainerLogFile File(string pod = "web", bool cri = false, string ns = "shop") =>
-        new(ContainerLogFile.ContainersPath(_dir.Combine("logs"), ns, pod, "main"), cri);
+        new(ContainerLogFile.ContainersPath(_dir.Combine("logs"), ns, pod, "main"), cri, _time);
 
     private static FileCheckpoint? Checkpoint(string db, TimeProvider time, string key)
     {

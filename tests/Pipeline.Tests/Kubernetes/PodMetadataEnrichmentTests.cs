@@ -216,7 +216,7 @@ public sealed class PodMetadataEnrichmentTests : IAsyncLifetime
     {
         var id = new string('c', 64);
         _api.Put(Pod("payments", "api", containerId: id));
-        var file = new ContainerLogFile(Path.Combine(_dir.Combine("logs"), id, id + "-json.log"), cri: false);
+        var file = new ContainerLogFile(Path.Combine(_dir.Combine("logs"), id, id + "-json.log"), cri: false, _time);
         file.Write("paid", 0);
         var collector = Collector(Enrichment(), paths: _dir.Combine("logs", "*", "*-json.log"));
 
@@ -286,7 +286,7 @@ public sealed class PodMetadataEnrichmentTests : IAsyncLifetime
         return new LogCollector("node-1", input, logs, tailer, _sender, new TenantDirectory(config, labels), _metrics.Metrics, _time, NullLogger<LogCollector>.Instance, enrichment);
     }
 
-    private ContainerLogFile LogFile(string ns, string pod) => new(ContainerLogFile.ContainersPath(_dir.Combine("logs"), ns, pod, "main"), cri: false);
+    private ContainerLogFile LogFile(string ns, string pod) => new(ContainerLogFile.ContainersPath(_dir.Combine("logs"), ns, pod, "main"), cri: false, _time);
 
     /// <summary>Steps the collector until <paramref name="done"/> (the pod watch runs on its own threads meanwhile).</summary>
     private async Task StepUntil(LogCollector collector, Func<bool> done, string what)

@@ -70,9 +70,9 @@ public sealed class NoisyNeighbourTests : IDisposable
             NullLogger<FileTailer>.Instance);
         var collector = new LogCollector("node-1", input, config.Logs, tailer, sender, new TenantDirectory(config), metrics, _time, NullLogger<LogCollector>.Instance);
 
-        var noisy = new ContainerLogFile(ContainerLogFile.ContainersPath(_dir.Combine("logs"), "noisy", "flood", "main"), cri: false);
+        var noisy = new ContainerLogFile(ContainerLogFile.ContainersPath(_dir.Combine("logs"), "noisy", "flood", "main"), cri: false, _time);
         var calm = new[] { "orders", "billing" }
-            .Select(ns => new ContainerLogFile(ContainerLogFile.ContainersPath(_dir.Combine("logs"), ns, "api", "main"), cri: true))
+            .Select(ns => new ContainerLogFile(ContainerLogFile.ContainersPath(_dir.Combine("logs"), ns, "api", "main"), cri: true, _time))
             .ToArray();
         var noisyPerTick = NoisyRatePerSecond * 10 / (int)(TimeSpan.FromSeconds(1) / Tick);
         var ticks = (int)(TimeSpan.FromSeconds(Seconds) / Tick);
