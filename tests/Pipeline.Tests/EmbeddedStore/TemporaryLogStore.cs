@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts.Logs;
@@ -18,7 +19,7 @@ internal sealed class TemporaryLogStore : IAsyncDisposable
 
     private readonly string _directory;
 
-    public TemporaryLogStore(DateTimeOffset? now = null, int retentionDays = EmbeddedLogStoreOptions.DefaultRetentionDays)
+    public TemporaryLogStore(DateTimeOffset? now = null, int retentionDays = EmbeddedLogStoreOptions.DefaultRetentionDays, ILogger<EmbeddedLogStore>? logger = null)
     {
         _directory = Path.Combine(Path.GetTempPath(), "pipeline-store-tests", Guid.NewGuid().ToString("N"));
         Clock = new FakeTimeProvider(now ?? BaseTime);
@@ -27,7 +28,7 @@ internal sealed class TemporaryLogStore : IAsyncDisposable
             DatabasePath = Path.Combine(_directory, "logs.db"),
             RetentionDays = retentionDays,
         };
-        Store = new EmbeddedLogStore(Options.Create(options), Clock, NullLogger<EmbeddedLogStore>.Instance);
+        Store = new EmbeddedLogStore(Options.Create(options), Clock, logger ?? NullLogger<EmbeddedLogStore>.Instance);
     }
 
     public EmbeddedLogStore Store { get; }
