@@ -14,8 +14,8 @@ namespace Pipeline.Grains.Aggregation;
 /// output holds it (stored, already stored, or dead-lettered), so the collector may commit. A
 /// failing output makes the whole delivery fail; the collector keeps the batch and retries it,
 /// and the stores drop what they already have. Records a store refuses on purpose (older than its
-/// retention) are counted and count as delivered, so they never hold a file's checkpoint back. Filter state (throttle buckets, metric series)
-/// lives in this activation.
+/// retention) are counted and count as delivered, so they never hold a file's checkpoint back.
+/// Filter state (throttle buckets, metric series) lives in this activation.
 /// </summary>
 [ActivationCountBasedPlacement]
 public sealed partial class AggregatorGrain : Grain, IAggregatorGrain
