@@ -13,8 +13,9 @@ namespace Pipeline.Grains.Aggregation;
 /// over each batch, writes what is left to the tenant's outputs, and answers only once every
 /// output holds it (stored, already stored, or dead-lettered), so the collector may commit. A
 /// failing output makes the whole delivery fail; the collector keeps the batch and retries it,
-/// and the stores drop what they already have. Filter state (throttle buckets, metric series)
-/// lives in this activation.
+/// and the stores drop what they already have. Records a store refuses on purpose (older than its
+/// retention) are counted and count as delivered, so they never hold a file's checkpoint back.
+/// Filter state (throttle buckets, metric series) lives in this activation.
 /// </summary>
 [ActivationCountBasedPlacement]
 public sealed partial class AggregatorGrain : Grain, IAggregatorGrain
@@ -52,6 +53,14 @@ public sealed partial class AggregatorGrain : Grain, IAggregatorGrain
                 _metrics.OutputRecords.Add(result.Stored, new("output", output.Name), new("result", "stored"));
                 _metrics.OutputRecords.Add(result.Duplicates, new("output", output.Name), new("result", "duplicate"));
                 _metrics.OutputRecords.Add(result.DeadLettered, new("output", output.Name), new("result", "dead_lettered"));
+                if (result.OlderThanRetention > 0)
+                {
+                    _metrics.StoreRecordsRejected.Add(
+                        result.OlderThanRetention,
+                        new("output", output.Name),
+                        new("tenant", TenantOf(this.GetPrimaryKeyString())),
+                        new("reason", PipelineMetrics.OlderThanRetention));
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -13,7 +13,8 @@ public interface ILogOutput
     string Name { get; }
 
     /// <summary>
-    /// Writes the records and answers once each is stored, already stored, or dead-lettered.
+    /// Writes the records and answers once each is stored, already stored, dead-lettered, or
+    /// refused on purpose (<see cref="OutputResult.OlderThanRetention"/>).
     /// Throws when the store could not take them (the caller keeps them and retries).
     /// </summary>
     Task<OutputResult> WriteAsync(IReadOnlyList<LogEvent> records, CancellationToken cancellation);
@@ -23,4 +24,8 @@ public interface ILogOutput
 /// <param name="Stored">Records stored for the first time.</param>
 /// <param name="Duplicates">Records the store already held (a replay).</param>
 /// <param name="DeadLettered">Records the store rejected for good, kept in the dead-letter store with the reason.</param>
-public readonly record struct OutputResult(int Stored, int Duplicates, int DeadLettered);
+/// <param name="OlderThanRetention">
+/// Records the store did not keep because their own time was already past its retention; done
+/// with (not retried), counted as <c>pipeline_store_records_rejected_total{reason="older_than_retention"}</c>.
+/// </param>
+public readonly record struct OutputResult(int Stored, int Duplicates, int DeadLettered, int OlderThanRetention = 0);

@@ -12,6 +12,9 @@ public sealed class PipelineMetrics
 {
     public const string MeterName = "Pipeline";
 
+    /// <summary>The <c>reason</c> of <see cref="StoreRecordsRejected"/> for a record whose own time is already past the store's retention.</summary>
+    public const string OlderThanRetention = "older_than_retention";
+
     public PipelineMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
@@ -29,6 +32,7 @@ public sealed class PipelineMetrics
         meter.CreateObservableGauge("pipeline_tenant_paused", () => ObserveTenants(t => t.Paused ? 1 : 0), description: "1 while a tenant's files are paused on a node because its buffer is full.");
         FilterDropped = meter.CreateCounter<long>("pipeline_filter_dropped_records", description: "Records a filter dropped on purpose, by filter type (grep, throttle, …) and tenant.");
         FilterProblems = meter.CreateCounter<long>("pipeline_filter_problems", description: "Records a filter could not process and passed on unchanged, by filter type and reason.");
+        StoreRecordsRejected = meter.CreateCounter<long>("pipeline_store_records_rejected", description: "Records a store did not keep on purpose and will not retry, by output, tenant and reason (older_than_retention: the record's own time was already past the retention).");
         DeadLetterRecords = meter.CreateCounter<long>("pipeline_dead_letter_records", description: "Records a store rejected for good, kept in the dead-letter store, by output and tenant.");
         meter.CreateObservableGauge("pipeline_input_buffer_bytes", () => Observe(s => s.BufferedBytes), "By", "Bytes read by a collector and not yet acknowledged by the store.");
         meter.CreateObservableGauge("pipeline_input_buffer_peak_bytes", () => Observe(s => s.PeakBufferedBytes), "By", "The most bytes a collector has held unacknowledged at once since it started.");
@@ -78,6 +82,7 @@ public sealed class PipelineMetrics
     public Counter<long> FilterDropped { get; }
     public Counter<long> FilterProblems { get; }
     public Counter<long> DeadLetterRecords { get; }
+    public Counter<long> StoreRecordsRejected { get; }
     public Counter<long> UnenrichedRecords { get; }
     public Counter<long> ExcludedRecords { get; }
 }

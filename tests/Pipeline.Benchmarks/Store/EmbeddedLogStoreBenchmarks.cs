@@ -75,7 +75,7 @@ public class EmbeddedLogStoreBenchmarks
         var stored = 0;
         foreach (var batch in _writeBatches)
         {
-            stored += await _writeStore!.WriteAsync(batch, CancellationToken.None);
+            stored += (await _writeStore!.WriteAsync(batch, CancellationToken.None)).Stored;
         }
 
         return stored;
@@ -130,7 +130,8 @@ public class EmbeddedLogStoreBenchmarks
             Host = $"node-{i % 3}",
         }).ToArray();
         var offsets = new long[sources.Length];
-        var time = new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1_000_000;
+        // Stamped from now: the store refuses records older than its retention.
+        var time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
         var writer = new LogBatchWriter();
         var batches = new LogBatch[count];
         var message = new StringBuilder(256);

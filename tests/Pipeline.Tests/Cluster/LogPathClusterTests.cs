@@ -45,7 +45,7 @@ public sealed class LogPathClusterTests
             foreach (var (ns, i) in Namespaces.Select((ns, i) => (ns, i)))
             {
                 var cri = i % 2 == 0;
-                var file = new ContainerLogFile(ContainerLogFile.ContainersPath(files.Combine($"node-{n}"), ns, $"app-{i}-pod{n}", "main"), cri);
+                var file = new ContainerLogFile(ContainerLogFile.ContainersPath(files.Combine($"node-{n}"), ns, $"app-{i}-pod{n}", "main"), cri, TimeProvider.System);
                 for (var line = 0; line < LinesPerFile; line++)
                 {
                     file.Write($"node-{n} {ns} line {line}", line);

@@ -10,13 +10,14 @@ using Pipeline.Grains.Telemetry;
 using Pipeline.Tests.Support;
 using Pipeline.Grains.Tenancy;
 using Xunit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.Collection;
 
 public sealed class LogCollectorTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly RecordingSender _sender = new();
     private readonly List<IDisposable> _owned = [];
 
@@ -39,7 +40,7 @@ public sealed class LogCollectorTests : IDisposable
     }
 
     private ContainerLogFile File(string pod = "web", bool cri = false, string ns = "shop") =>
-        new(ContainerLogFile.ContainersPath(_dir.Combine("logs"), ns, pod, "main"), cri);
+        new(ContainerLogFile.ContainersPath(_dir.Combine("logs"), ns, pod, "main"), cri, _time);
 
     private static FileCheckpoint? Checkpoint(string db, TimeProvider time, string key)
     {

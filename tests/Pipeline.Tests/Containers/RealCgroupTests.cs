@@ -23,17 +23,22 @@ public sealed class RealCgroupTests
         Assert.True(before.MemoryUsageBytes > 0, $"memory usage of {location.Id}: {before.MemoryUsageBytes}");
         Assert.True(before.MemoryWorkingSetBytes <= before.MemoryUsageBytes);
 
-        // Spin until the counter moves (v2 counts microseconds, v1 nanoseconds), bounded by rounds, not by time.
-        var after = before;
-        var checksum = 0UL;
-        for (var round = 0; round < 100_000 && after.CpuUsageNanoseconds <= before.CpuUsageNanoseconds; round++)
+        // Burn CPU until the kernel's own account of this process (getrusage) grew by 100 ms, bounded by rounds,
+        // not by time. The cgroup holds this process, so its counter must grow by at least that much: a unit
+        // mistake (v2 counts microseconds, v1 nanoseconds) would be off by a factor of a thousand.
+        var burned = TimeSpan.Zero;
+        var processBefore = Environment.CpuUsage.TotalTime;
+        for (var round = 0; round < 100_000 && burned < TimeSpan.FromMilliseconds(100); round++)
         {
-            checksum += Burn(200_000, (ulong)round);
-            after = reader.Read(location);
+            Sink = Burn(200_000, (ulong)round);
+            burned = Environment.CpuUsage.TotalTime - processBefore;
         }
 
-        Assert.NotEqual(0UL, checksum | 1UL);
-        Assert.True(after.CpuUsageNanoseconds > before.CpuUsageNanoseconds, $"CPU usage stayed at {before.CpuUsageNanoseconds} ns");
+        var after = reader.Read(location);
+        Assert.True(burned >= TimeSpan.FromMilliseconds(100), $"burned only {burned.TotalMilliseconds} ms of CPU");
+        var counted = TimeSpan.FromTicks((after.CpuUsageNanoseconds!.Value - before.CpuUsageNanoseconds!.Value) / 100);
+        // Kernel accounting lags by up to a scheduler tick per CPU: allow a fifth less, far from a unit error.
+        Assert.True(counted >= burned * 0.8, $"the cgroup counted {counted.TotalMilliseconds} ms of CPU while this process alone used {burned.TotalMilliseconds} ms");
         Assert.Equal(0, reader.Tally.GarbageFiles);
     }
 
@@ -47,6 +52,9 @@ public sealed class RealCgroupTests
         Assert.True(cpus >= 1);
         Assert.True(reader.ReadHostMemory() > 0);
     }
+
+    /// <summary>Where each round's result goes, so the compiler cannot drop the loop that computes it.</summary>
+    private static ulong Sink { get; set; }
 
     private static ulong Burn(int iterations, ulong seed)
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using Pipeline.Grains.Batching;
 using Pipeline.Grains.Collection.Decoding;
+using Pipeline.Tests.Support;
 using Xunit;
 
 namespace Pipeline.Tests.Decoding;
@@ -158,7 +159,7 @@ public sealed class CriDecodingTests
         Assert.Equal(offset, record.Offset);
         Assert.Equal(LogRecordFlags.Unparsed, record.Flags);
         Assert.Equal(LogStream.Stdout, record.Stream);
-        Assert.Equal(harness.Time.NowUnixNanos, record.TimeUnixNanos);
+        Assert.Equal(harness.Time.UnixNanos(), record.TimeUnixNanos);
         Assert.Equal(1, harness.Decoder.UnparsedLines);
         Assert.Equal(ContainerLogFormat.Cri, harness.Decoder.DetectedFormat);
     }

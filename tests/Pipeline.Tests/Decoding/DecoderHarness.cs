@@ -1,6 +1,7 @@
 using System.Text;
 using Pipeline.Grains.Collection.Decoding;
 using Pipeline.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.Decoding;
 
@@ -12,7 +13,7 @@ internal sealed class DecoderHarness
         Decoder = new ContainerLogDecoder(options ?? new ContainerLogDecoderOptions(), Time);
     }
 
-    public ManualTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; } = TestClock.Create(TestClock.Start.AddHours(-1));
     public RecordingLogSink Sink { get; } = new();
     public ContainerLogDecoder Decoder { get; }
     public List<DecodedRecord> Records => Sink.Records;

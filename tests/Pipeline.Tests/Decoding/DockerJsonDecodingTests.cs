@@ -1,6 +1,7 @@
 using System.Text;
 using Pipeline.Grains.Batching;
 using Pipeline.Grains.Collection.Decoding;
+using Pipeline.Tests.Support;
 using Xunit;
 
 namespace Pipeline.Tests.Decoding;
@@ -157,7 +158,7 @@ public sealed class DockerJsonDecodingTests
         harness.Feed("""{"log":"bad time\n","stream":"stdout","time":"yesterday"}""");
 
         Assert.Equal(["no time", "bad time"], harness.Records.Select(r => r.Text));
-        Assert.All(harness.Records, r => Assert.Equal(harness.Time.NowUnixNanos, r.TimeUnixNanos));
+        Assert.All(harness.Records, r => Assert.Equal(harness.Time.UnixNanos(), r.TimeUnixNanos));
         Assert.All(harness.Records, r => Assert.Equal(LogRecordFlags.Unparsed, r.Flags));
         Assert.Equal(2, harness.Decoder.UnparsedLines);
     }
@@ -213,7 +214,7 @@ public sealed class DockerJsonDecodingTests
         Assert.Equal(offset, record.Offset);
         Assert.Equal(LogRecordFlags.Unparsed, record.Flags);
         Assert.Equal(LogStream.Stdout, record.Stream);
-        Assert.Equal(harness.Time.NowUnixNanos, record.TimeUnixNanos);
+        Assert.Equal(harness.Time.UnixNanos(), record.TimeUnixNanos);
         Assert.Equal(1, harness.Decoder.UnparsedLines);
         Assert.Equal(ContainerLogFormat.DockerJson, harness.Decoder.DetectedFormat);
     }

@@ -7,7 +7,7 @@ namespace Pipeline.Tests.EmbeddedStore;
 
 public sealed class EmbeddedLogStoreRetentionTests : IAsyncLifetime
 {
-    private readonly TemporaryLogStore _store = new(now: BaseTime.AddDays(10), retentionDays: 7);
+    private readonly TemporaryLogStore _store = new(now: BaseTime, retentionDays: 7);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -17,15 +17,16 @@ public sealed class EmbeddedLogStoreRetentionTests : IAsyncLifetime
     public async Task Retention_deletes_records_older_than_the_retention_and_their_index_entries()
     {
         var source = Source("a");
-        var now = BaseTime.AddDays(10);
         await _store.Store.WriteAsync(
             Batch(
-                (source, 0, Nanos(now.AddDays(-9)), LogStream.Stdout, LogRecordFlags.None, "ancient alpha"),
-                (source, 1, Nanos(now.AddDays(-7).AddSeconds(-1)), LogStream.Stdout, LogRecordFlags.None, "expired beta"),
-                (source, 2, Nanos(now.AddDays(-7).AddSeconds(1)), LogStream.Stdout, LogRecordFlags.None, "kept gamma"),
-                (source, 3, Nanos(now.AddHours(-1)), LogStream.Stdout, LogRecordFlags.None, "recent delta")),
+                (source, 0, Nanos(BaseTime.AddDays(-6)), LogStream.Stdout, LogRecordFlags.None, "ancient alpha"),
+                (source, 1, Nanos(BaseTime.AddDays(2).AddSeconds(-1)), LogStream.Stdout, LogRecordFlags.None, "expired beta"),
+                (source, 2, Nanos(BaseTime.AddDays(2).AddSeconds(1)), LogStream.Stdout, LogRecordFlags.None, "kept gamma"),
+                (source, 3, Nanos(BaseTime.AddDays(9)), LogStream.Stdout, LogRecordFlags.None, "recent delta")),
             CancellationToken.None);
 
+        // Nine days on, the cutoff is day 2: alpha and beta are past it, gamma and delta are not.
+        _store.Clock.SetUtcNow(BaseTime.AddDays(9));
         var deleted = await _store.Store.ApplyRetentionAsync(CancellationToken.None);
 
         Assert.Equal(2, deleted);
@@ -41,11 +42,11 @@ public sealed class EmbeddedLogStoreRetentionTests : IAsyncLifetime
     {
         var source = Source("a");
         await _store.Store.WriteAsync(
-            Batch((source, 0, Nanos(BaseTime.AddDays(4)), LogStream.Stdout, LogRecordFlags.None, "written on day four")),
+            Batch((source, 0, Nanos(BaseTime.AddDays(-3)), LogStream.Stdout, LogRecordFlags.None, "written three days ago")),
             CancellationToken.None);
         Assert.Equal(0, await _store.Store.ApplyRetentionAsync(CancellationToken.None));
 
-        _store.Clock.Now = BaseTime.AddDays(11).AddSeconds(1);
+        _store.Clock.SetUtcNow(BaseTime.AddDays(4).AddSeconds(1));
 
         Assert.Equal(1, await _store.Store.ApplyRetentionAsync(CancellationToken.None));
         Assert.Equal(0, (await _store.SearchAsync("*")).Total);
@@ -55,13 +56,15 @@ public sealed class EmbeddedLogStoreRetentionTests : IAsyncLifetime
     public async Task Retention_deletes_more_rows_than_one_chunk()
     {
         var source = Source("bulk");
-        var old = Nanos(BaseTime);
+        var written = Nanos(BaseTime);
         var count = (EmbeddedLogStore.RetentionChunkRows * 2) + 17;
         await _store.Store.WriteAsync(
             Batch(Enumerable.Range(0, count)
-                .Select(i => (source, (long)i, old + i, LogStream.Stdout, LogRecordFlags.None, $"old line {i}"))
+                .Select(i => (source, (long)i, written + i, LogStream.Stdout, LogRecordFlags.None, $"old line {i}"))
                 .ToArray()),
             CancellationToken.None);
+
+        _store.Clock.SetUtcNow(BaseTime.AddDays(8));
 
         Assert.Equal(count, await _store.Store.ApplyRetentionAsync(CancellationToken.None));
         Assert.Equal(0, _store.Scalar("SELECT COUNT(*) FROM logs"));

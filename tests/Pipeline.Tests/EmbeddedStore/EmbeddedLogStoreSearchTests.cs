@@ -46,7 +46,7 @@ public sealed class EmbeddedLogStoreSearchTests : IAsyncLifetime
             _ids[i] = RecordId.Format(sources[i].FileKey, i * 100L);
         }
 
-        Assert.Equal(Messages.Length, await _store.Store.WriteAsync(Batch(records), CancellationToken.None));
+        Assert.Equal(Messages.Length, (await _store.Store.WriteAsync(Batch(records), CancellationToken.None)).Stored);
     }
 
     public async Task DisposeAsync() => await _store.DisposeAsync();

@@ -1,4 +1,5 @@
 using Pipeline.Grains.Batching;
+using Pipeline.Grains.Store.Embedded;
 using Xunit;
 using static Pipeline.Tests.EmbeddedStore.TemporaryLogStore;
 
@@ -21,7 +22,7 @@ public sealed class EmbeddedLogStoreWriteTests : IAsyncLifetime
             (source, 4, At(1), LogStream.Stdout, LogRecordFlags.None, "two"),
             (source, 8, At(2), LogStream.Stderr, LogRecordFlags.None, "three"));
 
-        Assert.Equal(3, await _store.Store.WriteAsync(batch, CancellationToken.None));
+        Assert.Equal(new EmbeddedLogWriteResult(3, 0, 0), await _store.Store.WriteAsync(batch, CancellationToken.None));
         Assert.Equal(3, _store.Scalar("SELECT COUNT(*) FROM logs"));
         _store.AssertFtsInSync();
     }
@@ -33,12 +34,12 @@ public sealed class EmbeddedLogStoreWriteTests : IAsyncLifetime
         var batch = Batch(
             (source, 0, At(0), LogStream.Stdout, LogRecordFlags.None, "connection refused"),
             (source, 19, At(1), LogStream.Stdout, LogRecordFlags.None, "connection reset by peer"));
-        Assert.Equal(2, await _store.Store.WriteAsync(batch, CancellationToken.None));
+        Assert.Equal(2, (await _store.Store.WriteAsync(batch, CancellationToken.None)).Stored);
         var tokens = _store.FtsTokenCount();
 
         var replayed = await _store.Store.WriteAsync(batch, CancellationToken.None);
 
-        Assert.Equal(0, replayed);
+        Assert.Equal(new EmbeddedLogWriteResult(0, 2, 0), replayed);
         Assert.Equal(2, _store.Scalar("SELECT COUNT(*) FROM logs"));
         Assert.Equal(tokens, _store.FtsTokenCount());
         _store.AssertFtsInSync();
@@ -57,7 +58,7 @@ public sealed class EmbeddedLogStoreWriteTests : IAsyncLifetime
                 (source, 6, At(1), LogStream.Stdout, LogRecordFlags.None, "second")),
             CancellationToken.None);
 
-        Assert.Equal(1, stored);
+        Assert.Equal(new EmbeddedLogWriteResult(1, 1, 0), stored);
         Assert.Equal(2, _store.Scalar("SELECT COUNT(*) FROM logs"));
         _store.AssertFtsInSync();
     }
@@ -75,7 +76,7 @@ public sealed class EmbeddedLogStoreWriteTests : IAsyncLifetime
 
         var stored = await Task.WhenAll(batches.Select(b => Task.Run(() => _store.Store.WriteAsync(b, CancellationToken.None))));
 
-        Assert.All(stored, count => Assert.Equal(500, count));
+        Assert.All(stored, result => Assert.Equal(500, result.Stored));
         Assert.Equal(4_000, _store.Scalar("SELECT COUNT(*) FROM logs"));
         Assert.Equal(4_000, (await _store.SearchAsync("line", limit: 0)).Total);
         _store.AssertFtsInSync();
@@ -84,7 +85,7 @@ public sealed class EmbeddedLogStoreWriteTests : IAsyncLifetime
     [Fact]
     public async Task Empty_batch_stores_nothing()
     {
-        Assert.Equal(0, await _store.Store.WriteAsync(Batch(), CancellationToken.None));
+        Assert.Equal(default, await _store.Store.WriteAsync(Batch(), CancellationToken.None));
     }
 
     [Fact]
@@ -125,11 +126,11 @@ public sealed class EmbeddedLogStoreWriteTests : IAsyncLifetime
 
         await using var reopened = new Pipeline.Grains.Store.Embedded.EmbeddedLogStore(
             Microsoft.Extensions.Options.Options.Create(new Pipeline.Grains.Store.Embedded.EmbeddedLogStoreOptions { DatabasePath = path }),
-            TimeProvider.System,
+            _store.Clock,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Pipeline.Grains.Store.Embedded.EmbeddedLogStore>.Instance);
         var result = await reopened.SearchAsync(Pipeline.Grains.Search.Kql.KqlParser.Parse("restarts"), long.MinValue, long.MaxValue, 10, CancellationToken.None);
         Assert.Equal(1, result.Total);
-        Assert.Equal(0, await reopened.WriteAsync(Batch((source, 0, At(0), LogStream.Stdout, LogRecordFlags.None, "kept across restarts")), CancellationToken.None));
+        Assert.Equal(new EmbeddedLogWriteResult(0, 1, 0), await reopened.WriteAsync(Batch((source, 0, At(0), LogStream.Stdout, LogRecordFlags.None, "kept across restarts")), CancellationToken.None));
     }
 
     [Fact]

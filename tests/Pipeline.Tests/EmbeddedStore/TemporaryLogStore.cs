@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts.Logs;
@@ -7,7 +8,7 @@ using Pipeline.Grains.Batching;
 using Pipeline.Grains.Search.Kql;
 using Pipeline.Grains.Store.Embedded;
 using Xunit;
-using Pipeline.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.EmbeddedStore;
 
@@ -18,21 +19,21 @@ internal sealed class TemporaryLogStore : IAsyncDisposable
 
     private readonly string _directory;
 
-    public TemporaryLogStore(DateTimeOffset? now = null, int retentionDays = EmbeddedLogStoreOptions.DefaultRetentionDays)
+    public TemporaryLogStore(DateTimeOffset? now = null, int retentionDays = EmbeddedLogStoreOptions.DefaultRetentionDays, ILogger<EmbeddedLogStore>? logger = null)
     {
         _directory = Path.Combine(Path.GetTempPath(), "pipeline-store-tests", Guid.NewGuid().ToString("N"));
-        Clock = new ManualTimeProvider(now ?? BaseTime);
+        Clock = new FakeTimeProvider(now ?? BaseTime);
         var options = new EmbeddedLogStoreOptions
         {
             DatabasePath = Path.Combine(_directory, "logs.db"),
             RetentionDays = retentionDays,
         };
-        Store = new EmbeddedLogStore(Options.Create(options), Clock, NullLogger<EmbeddedLogStore>.Instance);
+        Store = new EmbeddedLogStore(Options.Create(options), Clock, logger ?? NullLogger<EmbeddedLogStore>.Instance);
     }
 
     public EmbeddedLogStore Store { get; }
 
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public static long Nanos(DateTimeOffset time) => (time.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
 

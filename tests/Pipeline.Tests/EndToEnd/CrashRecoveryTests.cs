@@ -18,7 +18,7 @@ public sealed class CrashRecoveryTests
         using var dir = new TempDirectory();
         var config = WriteConfig(dir);
         var files = Enumerable.Range(0, Files)
-            .Select(i => new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "crash", $"writer-{i}", "app"), cri: i % 2 == 1))
+            .Select(i => new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "crash", $"writer-{i}", "app"), cri: i % 2 == 1, TimeProvider.System))
             .ToList();
 
         var written = 0;

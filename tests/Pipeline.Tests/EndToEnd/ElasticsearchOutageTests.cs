@@ -54,7 +54,7 @@ public sealed class ElasticsearchOutageTests
             """);
 
         var files = Enumerable.Range(0, Files)
-            .Select(i => new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "shop", $"writer-{i}", "app"), cri: i % 2 == 1))
+            .Select(i => new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "shop", $"writer-{i}", "app"), cri: i % 2 == 1, TimeProvider.System))
             .ToList();
         await using var silo = SiloProcess.Start("--config", config);
         await silo.WaitHealthyAsync();
@@ -137,7 +137,7 @@ public sealed class ElasticsearchOutageTests
                   id: es
                   hosts: [{es.Uri}]
             """);
-        var file = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "shop", "web", "main"), cri: false);
+        var file = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "shop", "web", "main"), cri: false, TimeProvider.System);
         for (var i = 0; i < 50; i++)
         {
             file.Write(i % 10 == 3 ? $"poison {i}" : $"fine {i}", i);

@@ -28,7 +28,7 @@ public sealed class SiloProcessTests
     public async Task Exit_on_eof_stops_with_status_zero_once_every_line_is_acknowledged()
     {
         using var dir = new TempDirectory();
-        var file = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "shop", "web", "main"), cri: false);
+        var file = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "shop", "web", "main"), cri: false, TimeProvider.System);
         for (var i = 0; i < 3000; i++)
         {
             file.Write($"line {i}", i);
@@ -59,8 +59,8 @@ public sealed class SiloProcessTests
     public async Task Search_answers_exact_totals_newest_first_and_rejects_malformed_queries_with_the_position()
     {
         using var dir = new TempDirectory();
-        var web = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "shop", "web", "main"), cri: false);
-        var api = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "payments", "api", "main"), cri: true);
+        var web = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "shop", "web", "main"), cri: false, TimeProvider.System);
+        var api = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "payments", "api", "main"), cri: true, TimeProvider.System);
         for (var i = 0; i < 50; i++)
         {
             web.Write(i % 10 == 0 ? $"GET /checkout 500 request {i}" : $"GET /products 200 request {i}", i);
@@ -69,7 +69,7 @@ public sealed class SiloProcessTests
 
         // What goes wrong on real nodes: garbage, broken UTF-8, an over-long line; each is kept and marked.
         File.AppendAllText(web.Path, "this is not json\n");
-        File.AppendAllBytes(web.Path, [.. Encoding.UTF8.GetBytes("{\"log\":\"bad \""), 0xC3, 0x28, .. Encoding.UTF8.GetBytes(" utf8\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-25T11:00:00Z\"}\n")]);
+        File.AppendAllBytes(web.Path, [.. Encoding.UTF8.GetBytes("{\"log\":\"bad \""), 0xC3, 0x28, .. Encoding.UTF8.GetBytes($" utf8\\n\",\"stream\":\"stdout\",\"time\":\"{web.Time(98)}\"}}\n")]);
         web.Write(new string('y', 300_000), 99);
 
         var config = dir.Combine("pipeline.yaml");

@@ -25,7 +25,7 @@ public sealed class TenantIsolationTests
         };
         foreach (var (ns, count) in written)
         {
-            var file = new ContainerLogFile(ContainerLogFile.ContainersPath(logs, ns, "app", "main"), cri: ns.Length % 2 == 0);
+            var file = new ContainerLogFile(ContainerLogFile.ContainersPath(logs, ns, "app", "main"), cri: ns.Length % 2 == 0, TimeProvider.System);
             for (var i = 0; i < count; i++)
             {
                 file.Write($"{ns} secret order {i}", i);

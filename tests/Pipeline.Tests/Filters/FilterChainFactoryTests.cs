@@ -14,7 +14,7 @@ public sealed class FilterChainFactoryTests : IDisposable
     [Fact]
     public void Each_activation_gets_fresh_filter_instances_with_their_own_state()
     {
-        var clock = new ManualTimeProvider();
+        var clock = TestClock.Create();
         var factory = new FilterChainFactory(FilterYaml.Load("""
             logs:
               filters:

@@ -2,13 +2,14 @@ using Pipeline.Grains.Processing;
 using Pipeline.Grains.Processing.Filters;
 using Pipeline.Tests.Support;
 using Xunit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.Filters;
 
 public sealed class ThrottleFilterTests : IDisposable
 {
     private readonly FilterMetrics _metrics = new();
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = TestClock.Create();
 
     public void Dispose() => _metrics.Dispose();
 

@@ -14,6 +14,7 @@ using Pipeline.Tests.Collection;
 using Pipeline.Tests.Filters;
 using Pipeline.Tests.Support;
 using Xunit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.Kubernetes;
 
@@ -24,7 +25,7 @@ namespace Pipeline.Tests.Kubernetes;
 public sealed class PodMetadataEnrichmentTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly RecordingSender _sender = new() { AutoAcknowledge = true };
     private readonly FilterMetrics _metrics = new();
     private readonly CancellationTokenSource _stop = new();
@@ -215,7 +216,7 @@ public sealed class PodMetadataEnrichmentTests : IAsyncLifetime
     {
         var id = new string('c', 64);
         _api.Put(Pod("payments", "api", containerId: id));
-        var file = new ContainerLogFile(Path.Combine(_dir.Combine("logs"), id, id + "-json.log"), cri: false);
+        var file = new ContainerLogFile(Path.Combine(_dir.Combine("logs"), id, id + "-json.log"), cri: false, _time);
         file.Write("paid", 0);
         var collector = Collector(Enrichment(), paths: _dir.Combine("logs", "*", "*-json.log"));
 
@@ -285,7 +286,7 @@ public sealed class PodMetadataEnrichmentTests : IAsyncLifetime
         return new LogCollector("node-1", input, logs, tailer, _sender, new TenantDirectory(config, labels), _metrics.Metrics, _time, NullLogger<LogCollector>.Instance, enrichment);
     }
 
-    private ContainerLogFile LogFile(string ns, string pod) => new(ContainerLogFile.ContainersPath(_dir.Combine("logs"), ns, pod, "main"), cri: false);
+    private ContainerLogFile LogFile(string ns, string pod) => new(ContainerLogFile.ContainersPath(_dir.Combine("logs"), ns, pod, "main"), cri: false, _time);
 
     /// <summary>Steps the collector until <paramref name="done"/> (the pod watch runs on its own threads meanwhile).</summary>
     private async Task StepUntil(LogCollector collector, Func<bool> done, string what)

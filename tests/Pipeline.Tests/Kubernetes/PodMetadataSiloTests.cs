@@ -17,8 +17,8 @@ public sealed class PodMetadataSiloTests
         api.Put(Pod("checkout", "web", new() { ["app"] = "web" }, null));
         api.Put(Pod("checkout", "noisy", new() { ["app"] = "noisy" }, new() { ["fluentbit.io/exclude"] = "true" }));
         using var dir = new TempDirectory();
-        var web = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "checkout", "web", "main"), cri: false);
-        var noisy = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "checkout", "noisy", "main"), cri: true);
+        var web = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "checkout", "web", "main"), cri: false, TimeProvider.System);
+        var noisy = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "checkout", "noisy", "main"), cri: true, TimeProvider.System);
         for (var i = 0; i < 30; i++)
         {
             web.Write($"GET /cart {i}", i);

@@ -5,9 +5,9 @@ using Pipeline.Grains.Metrics;
 using Pipeline.Grains.Metrics.Store;
 using Pipeline.Silo;
 using Pipeline.Silo.Http;
-using Pipeline.Tests.Support;
 using Xunit;
 using MatchType = Pipeline.Grains.Metrics.MatchType;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.MetricQuery;
 
@@ -20,7 +20,7 @@ public sealed class PipelineMetricsSelfScrapeTests
         using var meter = new Meter(meterName);
         var lines = meter.CreateCounter<long>("log_lines", description: "Lines counted by a log_to_metrics filter.");
         using var exporter = new PrometheusMetricsExporter(meterName);
-        var clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_764_000_000));
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_764_000_000));
         using var store = new Pipeline.Grains.Metrics.Store.MetricStore(new MetricStoreOptions(), clock);
         var selfScrape = new PipelineMetricsSelfScrape(exporter, store, new PipelineConfig { NodeName = "node-a" }, clock, NullLogger<PipelineMetricsSelfScrape>.Instance);
 

@@ -17,7 +17,7 @@ public sealed class MetricStoreRetentionTests
         // 40 samples a minute apart for "steady" (4 chunks), 5 for "gone" in the first 5 minutes.
         for (var i = 0; i < 40; i++)
         {
-            harness.Clock.Now = Start.AddMinutes(i);
+            harness.Clock.SetUtcNow(Start.AddMinutes(i));
             harness.Append(steady, t0 + (i * 60_000), i);
             if (i < 5)
             {
@@ -30,7 +30,7 @@ public sealed class MetricStoreRetentionTests
         Assert.Equal(45, harness.Store.Stats().Samples);
 
         // At t0+70m the cutoff is t0+10m: steady's first chunk (0..9m) goes, "gone" (0..4m, its head) goes with its series.
-        harness.Clock.Now = Start.AddMinutes(70);
+        harness.Clock.SetUtcNow(Start.AddMinutes(70));
         Assert.Equal(1, harness.Store.ApplyRetention());
         var counters = harness.Store.Counters;
         Assert.Equal(2, counters.ChunksDroppedByRetention);

@@ -1,7 +1,7 @@
 using Pipeline.Grains.Metrics;
 using Pipeline.Grains.RemoteWrite;
-using Pipeline.Tests.Support;
 using Store = Pipeline.Grains.Metrics.Store;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.MetricStore;
 
@@ -12,11 +12,11 @@ internal sealed class StoreHarness : IDisposable
 
     public StoreHarness(Store.MetricStoreOptions? options = null)
     {
-        Clock = new ManualTimeProvider(Start);
+        Clock = new FakeTimeProvider(Start);
         Store = new Store.MetricStore(options ?? new Store.MetricStoreOptions(), Clock);
     }
 
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public Store.MetricStore Store { get; }
 

@@ -146,7 +146,7 @@ public sealed class CustomRulesTests
     public void Rules_built_once_serve_the_joiners_of_several_files()
     {
         var rules = MultilineRules.Create(new MultilineOptions { Mode = MultilineMode.Custom, StartPattern = TimestampStart });
-        var time = new ManualTimeProvider();
+        var time = TestClock.Create();
         var sinkA = new RecordingLogSink();
         var sinkB = new RecordingLogSink();
         var a = new MultilineJoiner(rules, sinkA, time);

@@ -3,6 +3,7 @@ using Pipeline.Grains.Batching;
 using Pipeline.Grains.Collection.Multiline;
 using Pipeline.Tests.Decoding;
 using Pipeline.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.Multiline;
 
@@ -21,7 +22,7 @@ internal sealed class JoinerHarness
     {
     }
 
-    public ManualTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; } = TestClock.Create();
     public RecordingLogSink Sink { get; } = new();
     public MultilineJoiner Joiner { get; }
     public List<DecodedRecord> Records => Sink.Records;

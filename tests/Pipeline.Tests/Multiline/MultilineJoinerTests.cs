@@ -289,7 +289,7 @@ public sealed class MultilineJoinerTests
     [Fact]
     public void Behind_the_decoder_cri_pieces_and_trace_lines_join_and_the_commit_offset_waits()
     {
-        var time = new Support.ManualTimeProvider();
+        var time = Support.TestClock.Create();
         var sink = new RecordingLogSink();
         var joiner = new MultilineJoiner(new MultilineOptions { Mode = MultilineMode.Java }, sink, time);
         var decoder = new ContainerLogDecoder(new ContainerLogDecoderOptions(), time);
@@ -329,7 +329,7 @@ public sealed class MultilineJoinerTests
     public void Steady_state_lines_allocate_nothing()
     {
         var sink = new CountingSink();
-        var joiner = new MultilineJoiner(new MultilineOptions { Mode = MultilineMode.Java }, sink, new Support.ManualTimeProvider());
+        var joiner = new MultilineJoiner(new MultilineOptions { Mode = MultilineMode.Java }, sink, Support.TestClock.Create());
         var lines = new List<byte[]>();
         for (var i = 0; i < 10; i++)
         {

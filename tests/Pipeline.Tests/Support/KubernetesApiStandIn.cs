@@ -53,18 +53,21 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     private long _compactedThrough;
     private int _uids;
     private Action? _beforeContinuedPage;
+    private readonly TimeProvider _clock;
 
-    private KubernetesApiStandIn()
+    private KubernetesApiStandIn(TimeProvider clock)
     {
+        _clock = clock;
         foreach (var resource in KubernetesApiStandInResource.All)
         {
             _objects[resource.Plural] = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         }
     }
 
-    public static async Task<KubernetesApiStandIn> StartAsync()
+    /// <summary>Starts the stand-in; objects put without a <c>creationTimestamp</c> are created at <paramref name="clock"/>'s time (default: the process clock).</summary>
+    public static async Task<KubernetesApiStandIn> StartAsync(TimeProvider? clock = null)
     {
-        var standIn = new KubernetesApiStandIn();
+        var standIn = new KubernetesApiStandIn(clock ?? TimeProvider.System);
         await standIn.StartServerAsync(0);
         return standIn;
     }
@@ -146,7 +149,7 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
             var store = _objects[resource.Plural];
             store.TryGetValue(key, out var before);
             metadata["uid"] ??= before?["metadata"]?["uid"]?.DeepClone() ?? $"00000000-0000-4000-8000-{++_uids:D12}";
-            metadata["creationTimestamp"] ??= before?["metadata"]?["creationTimestamp"]?.DeepClone() ?? "2026-11-25T10:00:00Z";
+            metadata["creationTimestamp"] ??= before?["metadata"]?["creationTimestamp"]?.DeepClone() ?? _clock.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             var version = ++_version;
             metadata["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture);
             store[key] = item;

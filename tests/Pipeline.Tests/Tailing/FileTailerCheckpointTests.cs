@@ -169,7 +169,8 @@ public sealed class FileTailerCheckpointTests : IDisposable
     {
         var log = _sandbox.LogPath("app.log");
         File.WriteAllText(log + ".old", "zero\n");
-        File.SetLastWriteTimeUtc(log + ".old", DateTime.UtcNow.AddHours(-1));
+        // An hour before the file system's own stamp, not the process clock's: the two need not agree.
+        File.SetLastWriteTimeUtc(log + ".old", File.GetLastWriteTimeUtc(log + ".old").AddHours(-1));
         File.WriteAllText(log, "one\ntwo\n");
         var first = _sandbox.CreateTailer(options => options.ReadFromHead = true);
         first.Rescan();

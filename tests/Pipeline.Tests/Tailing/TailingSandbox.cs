@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Grains.Collection.Tailing;
 using Pipeline.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.Tailing;
 
@@ -26,7 +27,7 @@ internal sealed class TailingSandbox : IDisposable
 
     public string DatabasePath => Path.Combine(Root, "state", "checkpoints.db");
 
-    public ManualTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; } = TestClock.Create();
 
     public string LogPath(string name) => Path.Combine(Logs, name);
 

@@ -11,6 +11,7 @@ using Pipeline.Grains.Telemetry;
 using Pipeline.Grains.Tenancy;
 using Pipeline.Tests.Support;
 using Xunit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.Tenancy;
 
@@ -25,8 +26,11 @@ public sealed class NoisyNeighbourTests : IDisposable
     private const int NoisyRatePerSecond = 1000;
     private const int Seconds = 10;
 
+    /// <summary>The throttle's <c>window: 1</c> (intervals of a second): how much unused rate it saves up.</summary>
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+
     private readonly TempDirectory _dir = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     public void Dispose()
@@ -69,14 +73,14 @@ public sealed class NoisyNeighbourTests : IDisposable
             NullLogger<FileTailer>.Instance);
         var collector = new LogCollector("node-1", input, config.Logs, tailer, sender, new TenantDirectory(config), metrics, _time, NullLogger<LogCollector>.Instance);
 
-        var noisy = new ContainerLogFile(ContainerLogFile.ContainersPath(_dir.Combine("logs"), "noisy", "flood", "main"), cri: false);
+        var noisy = new ContainerLogFile(ContainerLogFile.ContainersPath(_dir.Combine("logs"), "noisy", "flood", "main"), cri: false, _time);
         var calm = new[] { "orders", "billing" }
-            .Select(ns => new ContainerLogFile(ContainerLogFile.ContainersPath(_dir.Combine("logs"), ns, "api", "main"), cri: true))
+            .Select(ns => new ContainerLogFile(ContainerLogFile.ContainersPath(_dir.Combine("logs"), ns, "api", "main"), cri: true, _time))
             .ToArray();
         var noisyPerTick = NoisyRatePerSecond * 10 / (int)(TimeSpan.FromSeconds(1) / Tick);
         var ticks = (int)(TimeSpan.FromSeconds(Seconds) / Tick);
         var noisyWritten = 0;
-        var start = _time.Now;
+        var start = _time.GetUtcNow();
         for (var tick = 0; tick < ticks; tick++)
         {
             noisy.WriteMany(Enumerable.Range(noisyWritten, noisyPerTick).Select(i => $"flood {i} {new string('x', 80)}"), noisyWritten);
@@ -111,7 +115,24 @@ public sealed class NoisyNeighbourTests : IDisposable
         var noisyKept = sender.Kept.Count(k => k.Tenant == "noisy");
         var noisyDropped = dropped.Where(d => d.Tenant == "noisy" && d.Filter == "throttle").Sum(d => d.Count);
         Assert.Equal(noisyWritten, noisyKept + noisyDropped);
-        Assert.InRange(noisyKept, NoisyRatePerSecond * Seconds / 2, NoisyRatePerSecond * (Seconds + 2));
+
+        // The throttle is a token bucket per tenant: it starts full with window × rate = 1,000 tokens and refills at
+        // 1,000 a second of pipeline time, one token per record kept. Noisy batches reach it at most a window (1 s)
+        // apart, so no refill is lost to the cap; each offers more records than refilled since the one before, so
+        // the tokens are spent as they come. Between the first and the last noisy batch it therefore keeps the rate
+        // times that span, plus at most the initial burst: a range one burst wide.
+        var batches = sender.Filtered.Where(f => f.Tenant == "noisy").ToList();
+        Assert.All(batches.Zip(batches.Skip(1)), pair =>
+        {
+            var gap = pair.Second.At - pair.First.At;
+            Assert.InRange(gap, TimeSpan.Zero, Window);
+            Assert.True(pair.Second.Offered > NoisyRatePerSecond * gap.TotalSeconds, $"a batch of {pair.Second.Offered} records {gap.TotalMilliseconds} ms after the last does not flood the throttle");
+        });
+        var span = batches[^1].At - batches[0].At;
+        // Written from 0 to 9.9 s; the first lines reach the throttle within a flush interval and two steps, as the calm tenants' do.
+        Assert.InRange(span, TimeSpan.FromSeconds(Seconds) - Tick - config.Logs.FlushInterval - (2 * Tick), TimeSpan.FromSeconds(Seconds) + config.Logs.FlushInterval + (2 * Tick));
+        var refilled = (int)(NoisyRatePerSecond * span.TotalSeconds);
+        Assert.InRange(noisyKept, refilled, refilled + (NoisyRatePerSecond * (int)Window.TotalSeconds));
         Assert.DoesNotContain(dropped, d => d.Tenant != "noisy");
         Assert.True(collector.Drained);
     }
@@ -154,6 +175,9 @@ public sealed class NoisyNeighbourTests : IDisposable
 
         public List<(string Tenant, string Message, DateTimeOffset At)> Kept { get; } = [];
 
+        /// <summary>Every batch the chain filtered: when, and how many records it was given.</summary>
+        public List<(string Tenant, DateTimeOffset At, int Offered)> Filtered { get; } = [];
+
         public Task<DeliveryResult> SendAsync(string tenant, int shard, LogBatch batch)
         {
             if (!_chains.TryGetValue(tenant, out var chain))
@@ -163,6 +187,7 @@ public sealed class NoisyNeighbourTests : IDisposable
             }
 
             var records = LogEventBatch.Read(batch);
+            Filtered.Add((tenant, time.GetUtcNow(), records.Count));
             chain.Apply(records);
             Kept.AddRange(records.Select(r => (tenant, r.Log!, time.GetUtcNow())));
             return Task.FromResult(DeliveryResult.Success);

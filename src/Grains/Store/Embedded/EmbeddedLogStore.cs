@@ -17,7 +17,9 @@ namespace Pipeline.Grains.Store.Embedded;
 /// an FTS5 index of the message, searched with KQL. One writer connection, serialized by a
 /// semaphore, writes each batch in one transaction; searches use their own (pooled, read-only)
 /// connections and see a consistent WAL snapshot. Record ids make writes idempotent: a replayed
-/// batch stores nothing twice.
+/// batch stores nothing twice. A record whose own time is already past the retention when it
+/// arrives is refused and counted (<see cref="EmbeddedLogWriteResult.OlderThanRetention"/>), never
+/// stored only to be deleted by the next retention run.
 /// </summary>
 public sealed partial class EmbeddedLogStore : IAsyncDisposable
 {
@@ -25,6 +27,9 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
     internal const int RetentionChunkRows = 5_000;
 
     private const int CancellationCheckInterval = 256;
+
+    /// <summary>At most one warning about refused old records per this long; the counts in between are summed into it.</summary>
+    internal static readonly TimeSpan OlderThanRetentionLogInterval = TimeSpan.FromMinutes(1);
 
     /// <summary>Page cache of a search connection (the default 2 MB makes FTS-driven row lookups miss often).</summary>
     private const string SearchConnectionPragmas = "PRAGMA cache_size = -32768";
@@ -50,6 +55,10 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
     private EmbeddedLogInsertCommand? _insert;
     private volatile bool _opened;
     private volatile bool _disposed;
+
+    // Written under the write lock only.
+    private long _olderThanRetentionNotLogged;
+    private DateTimeOffset _nextOlderThanRetentionLog = DateTimeOffset.MinValue;
 
     public EmbeddedLogStore(IOptions<EmbeddedLogStoreOptions> options, TimeProvider timeProvider, ILogger<EmbeddedLogStore> logger)
     {
@@ -84,21 +93,23 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
     public string DatabasePath => Path.GetFullPath(_options.DatabasePath);
 
     /// <summary>
-    /// Stores every record of <paramref name="batch"/> in one transaction and returns how many
-    /// were new; records whose id is already stored (a replay) are skipped and not counted.
-    /// Concurrent calls are serialized.
+    /// Stores the records of <paramref name="batch"/> in one transaction; see
+    /// <see cref="WriteAsync(IReadOnlyList{LogEvent}, CancellationToken)"/>.
     /// </summary>
-    public Task<int> WriteAsync(LogBatch batch, CancellationToken ct)
+    public Task<EmbeddedLogWriteResult> WriteAsync(LogBatch batch, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);
         return WriteAsync(LogEventBatch.Read(batch), ct);
     }
 
     /// <summary>
-    /// Stores <paramref name="records"/> in one transaction and returns how many were new; records
-    /// whose id is already stored (a replay) are skipped and not counted. Concurrent calls are serialized.
+    /// Stores <paramref name="records"/> in one transaction and says what became of them: stored,
+    /// already stored (a replay, skipped), or refused because the record's own time is older than
+    /// now minus <see cref="EmbeddedLogStoreOptions.RetentionDays"/> (the same cutoff
+    /// <see cref="ApplyRetentionAsync"/> deletes by). Refused records are done with: the caller
+    /// must not retry them. Concurrent calls are serialized.
     /// </summary>
-    public async Task<int> WriteAsync(IReadOnlyList<LogEvent> records, CancellationToken ct)
+    public async Task<EmbeddedLogWriteResult> WriteAsync(IReadOnlyList<LogEvent> records, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(records);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -134,7 +145,7 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
     /// <summary>Deletes records older than <see cref="EmbeddedLogStoreOptions.RetentionDays"/> (FTS entries with them) and returns how many.</summary>
     public async Task<long> ApplyRetentionAsync(CancellationToken ct)
     {
-        var cutoff = UnixNanos(_timeProvider.GetUtcNow() - TimeSpan.FromDays(_options.RetentionDays));
+        var cutoff = RetentionCutoff(_timeProvider.GetUtcNow());
         long total = 0;
         int deleted;
         do
@@ -250,12 +261,16 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
         LogInformationOpened(path);
     }
 
-    private int WriteRecords(IReadOnlyList<LogEvent> records, CancellationToken ct)
+    private EmbeddedLogWriteResult WriteRecords(IReadOnlyList<LogEvent> records, CancellationToken ct)
     {
         Open();
         var started = Stopwatch.GetTimestamp();
+        var now = _timeProvider.GetUtcNow();
+        var cutoff = RetentionCutoff(now);
         var stored = 0;
         var seen = 0;
+        var tooOld = 0;
+        var oldest = long.MaxValue;
         using var transaction = _writer!.BeginTransaction();
         try
         {
@@ -264,6 +279,14 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
                 if (++seen % CancellationCheckInterval == 0)
                 {
                     ct.ThrowIfCancellationRequested();
+                }
+
+                // Checked before the id: an old record is refused whether or not an earlier copy is still stored.
+                if (record.TimeUnixNanos < cutoff)
+                {
+                    tooOld++;
+                    oldest = Math.Min(oldest, record.TimeUnixNanos);
+                    continue;
                 }
 
                 stored += _insert!.Insert(transaction, record);
@@ -277,9 +300,34 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
             throw;
         }
 
+        if (tooOld > 0)
+        {
+            NoteOlderThanRetention(tooOld, oldest, cutoff, now);
+        }
+
         LogDebugBatchWritten(seen, stored, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return stored;
+        return new EmbeddedLogWriteResult(stored, seen - stored - tooOld, tooOld);
     }
+
+    /// <summary>
+    /// Logs refused old records at most once per <see cref="OlderThanRetentionLogInterval"/>: a
+    /// backfill refuses every batch, and one line a minute with the sum says as much as thousands.
+    /// Called under the write lock.
+    /// </summary>
+    private void NoteOlderThanRetention(int refused, long oldest, long cutoff, DateTimeOffset now)
+    {
+        _olderThanRetentionNotLogged += refused;
+        if (now < _nextOlderThanRetentionLog)
+        {
+            return;
+        }
+
+        LogWarningOlderThanRetention(_olderThanRetentionNotLogged, _options.RetentionDays, StoreTimestamp.Format(oldest), StoreTimestamp.Format(cutoff));
+        _olderThanRetentionNotLogged = 0;
+        _nextOlderThanRetentionLog = now + OlderThanRetentionLogInterval;
+    }
+
+    private long RetentionCutoff(DateTimeOffset now) => UnixNanos(now - TimeSpan.FromDays(_options.RetentionDays));
 
     private LogSearchResult Search(KqlSqlFilter filter, long from, long to, int limit, string? tenant, CancellationToken ct)
     {
@@ -450,4 +498,7 @@ public sealed partial class EmbeddedLogStore : IAsyncDisposable
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Record {Id} has unreadable extra fields JSON; its document leaves them out")]
     private partial void LogWarningUnreadableFields(string id);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Refused {Count} records older than the {RetentionDays}-day retention (oldest {Oldest}, cutoff {Cutoff}), counted in pipeline_store_records_rejected_total as older_than_retention. A backfill or a node clock running behind sends such records; raise retention_days to keep them")]
+    private partial void LogWarningOlderThanRetention(long count, int retentionDays, string oldest, string cutoff);
 }

@@ -13,7 +13,10 @@ public sealed class ScrapeScheduleTests
         const ulong key = 0xDEADBEEFCAFEBABEUL;
         var schedule = ScrapeSchedule.For(key, Interval);
 
-        Assert.Equal(TimeSpan.FromTicks((long)(key % (ulong)Interval.Ticks)), schedule.Offset);
+        // Worked out by hand: 0xDEADBEEFCAFEBABE = 16,045,690,984,503,098,046
+        // = 106,971,273,230 × 150,000,000 (15 s in ticks) + 3,098,046. The key is above 2^63, so a
+        // signed conversion before the modulo would show here as a negative or different offset.
+        Assert.Equal(TimeSpan.FromTicks(3_098_046), schedule.Offset);
         Assert.InRange(schedule.Offset, TimeSpan.Zero, Interval - TimeSpan.FromTicks(1));
     }
 

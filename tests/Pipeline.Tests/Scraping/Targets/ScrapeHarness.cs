@@ -4,7 +4,7 @@ using Pipeline.Grains.Scraping.Exposition;
 using Pipeline.Grains.Scraping.Relabeling;
 using Pipeline.Grains.Scraping.Targets;
 using Pipeline.Tests.Scraping.Relabeling;
-using Pipeline.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Tests.Scraping.Targets;
 
@@ -53,7 +53,7 @@ internal sealed class ScrapeHarness : IDisposable
 
     public ScrapeTarget Target { get; }
 
-    public ManualTimeProvider Time { get; } = new(Start);
+    public FakeTimeProvider Time { get; } = new(Start);
 
     public RecordingScrapeSink Sink { get; } = new();
 

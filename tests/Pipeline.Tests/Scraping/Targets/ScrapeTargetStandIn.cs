@@ -64,6 +64,9 @@ public sealed class ScrapeTargetStandIn : IAsyncDisposable
     /// <summary>Runs on each request before answering (a test advances its clock here).</summary>
     public Action? OnRequest { get; set; }
 
+    /// <summary>Runs when an answer starts being held (a test moves its clock past the scraper's timeout here).</summary>
+    public Action? OnHold { get; set; }
+
     /// <summary>Requests answered so far (held ones included), each as its headers (names lower case).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, string>> Requests
     {
@@ -105,6 +108,7 @@ public sealed class ScrapeTargetStandIn : IAsyncDisposable
         {
             if (HoldBeforeHeaders)
             {
+                OnHold?.Invoke();
                 await _release.Task.WaitAsync(aborted);
             }
 
@@ -136,6 +140,7 @@ public sealed class ScrapeTargetStandIn : IAsyncDisposable
             {
                 await context.Response.Body.WriteAsync(body.AsMemory(0, first), aborted);
                 await context.Response.Body.FlushAsync(aborted);
+                OnHold?.Invoke();
                 await _release.Task.WaitAsync(aborted);
                 body = body[first..];
             }

@@ -92,6 +92,8 @@ public sealed class TargetScraperFailureTests : IAsyncLifetime
         _standIn.Body = "a 1\n";
         _standIn.HoldBeforeHeaders = true;
         using var scrape = new ScrapeHarness(_standIn, timeout: TimeSpan.FromMilliseconds(300));
+        // The scraper's clock passes scrape_timeout while the answer is held.
+        _standIn.OnHold = () => scrape.Time.Advance(TimeSpan.FromMilliseconds(300));
 
         var report = await scrape.ScrapeAsync();
 
@@ -107,6 +109,8 @@ public sealed class TargetScraperFailureTests : IAsyncLifetime
         _standIn.GzipWhenAsked = false;
         _standIn.HoldAfterBytes = 500;
         using var scrape = new ScrapeHarness(_standIn, timeout: TimeSpan.FromMilliseconds(300));
+        // The scraper's clock passes scrape_timeout while the answer is held.
+        _standIn.OnHold = () => scrape.Time.Advance(TimeSpan.FromMilliseconds(300));
 
         var report = await scrape.ScrapeAsync();
 
