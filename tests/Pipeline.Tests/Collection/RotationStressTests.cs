@@ -146,7 +146,7 @@ public sealed class RotationStressTests
         public List<string> Run(int rotations)
         {
             var written = new List<string>();
-            var file = new ContainerLogFile(path, cri: index % 2 == 0);
+            var file = new ContainerLogFile(path, cri: index % 2 == 0, TimeProvider.System);
             var sequence = 0L;
             for (var rotation = 0; rotation <= rotations; rotation++)
             {

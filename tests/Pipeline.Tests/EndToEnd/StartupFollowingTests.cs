@@ -93,7 +93,7 @@ public sealed class StartupFollowingTests
     private static List<ContainerLogFile> EmptyFiles(TempDirectory dir)
     {
         var files = Enumerable.Range(0, Files)
-            .Select(i => new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "startup", $"writer-{i}", "app"), cri: i % 2 == 1))
+            .Select(i => new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "startup", $"writer-{i}", "app"), cri: i % 2 == 1, TimeProvider.System))
             .ToList();
         Directory.CreateDirectory(dir.Combine("logs"));
         foreach (var file in files)
