@@ -39,6 +39,7 @@ if (command.Demo)
     {
         DataDir = config.DataDir,
         NodeName = config.NodeName,
+        ShutdownTimeout = config.ShutdownTimeout,
         Logs = new LogsConfig
         {
             Inputs = [new TailInputConfig { Paths = [.. demo.Globs], ReadFromHead = true, RefreshInterval = TimeSpan.FromSeconds(1) }],

@@ -89,6 +89,7 @@ public static class PipelineConfigLoader
             Metrics = ReadMetrics(root),
             Containers = ContainerMetricsConfigReader.Read(root.Section("containers")),
             Storage = MetricStoreConfigReader.Read(root.Section("storage")),
+            ShutdownTimeout = root.Duration("shutdown_timeout", PipelineConfig.DefaultShutdownTimeout, TimeSpan.FromSeconds(1)),
         };
         root.RejectUnknownKeys();
         CheckTenants(config, root);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -95,6 +96,10 @@ public static class PipelineSiloBuilderExtensions
         services.TryAddSingleton<MetricMetadataRegistry>();
         services.TryAddSingleton<IScrapeSampleSink>(sp => sp.GetRequiredService<ScrapeSampleFanOut>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScrapeStarter>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RemoteWriteFlushOnStop>();
+
+        // The whole stop, SIGTERM to exit, within shutdown_timeout: stages still running then are cut short.
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = config.ShutdownTimeout);
         services.AddContainerMetrics(config);
         return silo;
     }
