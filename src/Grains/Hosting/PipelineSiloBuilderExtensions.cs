@@ -8,6 +8,7 @@ using Pipeline.Grains.Collection;
 using Pipeline.Grains.Configuration;
 using Pipeline.Grains.Discovery.Kubernetes;
 using Pipeline.Grains.DeadLetters;
+using Pipeline.Grains.Discovery;
 using Pipeline.Grains.Outputs;
 using Pipeline.Grains.Outputs.Elasticsearch;
 using Pipeline.Grains.Metrics;
@@ -91,6 +92,7 @@ public static class PipelineSiloBuilderExtensions
         services.AddPlacementDirector<TargetPlacement, TargetPlacementDirector>();
         services.AddSingleton<ScrapeJobs>();
         services.AddSingleton<ScrapeMetrics>();
+        services.AddSingleton(sp => new DiscoveryMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), PipelineMetrics.MeterName));
         services.AddMetricStore(config);
         services.AddSingleton<ScrapeSampleFanOut>();
         services.TryAddSingleton<MetricMetadataRegistry>();
