@@ -88,6 +88,7 @@ public static class PipelineSiloBuilderExtensions
         }
 
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, NodeCollectorStarter>();
+        services.AddHostedService<TailPathCheck>();
 
         services.AddPlacementDirector<TargetPlacement, TargetPlacementDirector>();
         services.AddSingleton<ScrapeJobs>();
