@@ -71,7 +71,7 @@ public static class LogSearchEndpoints
                 error = $"the log store '{store}' (Elasticsearch) could not answer the search: {e.Message}",
                 store,
                 storeType = "elasticsearch",
-                cause = e.InnerException?.GetBaseException().Message ?? e.Message,
+                cause = Cause(e),
                 status = e.Status,
             });
             return;
@@ -88,6 +88,23 @@ public static class LogSearchEndpoints
         body.Append("]}");
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync(body.ToString());
+    }
+
+    /// <summary>The innermost message that still says where (the HTTP client's "Connection refused (es-0:9200)", not the socket's bare one).</summary>
+    private static string Cause(ElasticsearchRequestException e)
+    {
+        var cause = e.Message;
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException && cause != e.Message)
+            {
+                break;
+            }
+
+            cause = inner.Message;
+        }
+
+        return cause;
     }
 
     private static bool TryTime(string? text, long fallback, out long unixNanos)
