@@ -14,7 +14,10 @@ internal static class ListenPortCheck
     /// <summary>What ASP.NET Core listens on when no URL is configured.</summary>
     public const string DefaultUrls = "http://localhost:5000";
 
-    /// <summary>The first listen address that cannot be used, as a sentence saying what to change; null when all can.</summary>
+    /// <summary>
+    /// The first listen address that cannot be used, as a sentence saying what to change; null when all can.
+    /// <paramref name="urls"/> null: the HTTP addresses are not checked (Kestrel's own configuration sets them).
+    /// </summary>
     public static string? FirstProblem(int siloPort, int gatewayPort, string? urls)
     {
         if (Problem(IPAddress.Loopback, siloPort) is { } silo)
@@ -27,7 +30,7 @@ internal static class ListenPortCheck
             return $"gateway port {gatewayPort} (127.0.0.1:{gatewayPort}) {gateway}; choose another with --gateway-port <n>";
         }
 
-        foreach (var url in (urls ?? DefaultUrls).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!TryParse(url, out var address, out var port))
             {
@@ -41,6 +44,28 @@ internal static class ListenPortCheck
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The URLs Kestrel will listen on, as it chooses them: <c>urls</c> (<c>--urls</c>, <c>ASPNETCORE_URLS</c>), else
+    /// <c>http_ports</c>/<c>https_ports</c> (<c>ASPNETCORE_HTTP_PORTS</c>, set by the .NET container images), else its
+    /// default; null when <c>Kestrel:Endpoints</c> configures them (not checked here).
+    /// </summary>
+    public static string? HttpUrls(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            return null;
+        }
+
+        if (configuration["urls"] is { Length: > 0 } urls)
+        {
+            return urls;
+        }
+
+        var ports = Ports("http", configuration["http_ports"]).Concat(Ports("https", configuration["https_ports"])).ToList();
+        return ports.Count > 0 ? string.Join(';', ports) : DefaultUrls;
     }
 
     /// <summary>Whether an exception from starting the host says an address was taken or refused.</summary>
@@ -57,6 +82,9 @@ internal static class ListenPortCheck
 
         return exception is AggregateException aggregate && aggregate.InnerExceptions.Any(IsListenFailure);
     }
+
+    private static IEnumerable<string> Ports(string scheme, string? ports) =>
+        (ports ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"{scheme}://*:{p}");
 
     private static string? Problem(IPAddress address, int port)
     {

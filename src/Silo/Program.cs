@@ -49,7 +49,7 @@ if (command.Demo)
 }
 
 var builder = WebApplication.CreateBuilder(command.HostArgs);
-if (ListenPortCheck.FirstProblem(command.SiloPort, command.GatewayPort, builder.Configuration["urls"]) is { } portProblem)
+if (ListenPortCheck.FirstProblem(command.SiloPort, command.GatewayPort, ListenPortCheck.HttpUrls(builder.Configuration)) is { } portProblem)
 {
     Console.Error.WriteLine($"error: {portProblem}");
     return SiloExitCodes.AddressUnavailable;
