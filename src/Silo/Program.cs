@@ -10,7 +10,7 @@ var command = SiloCommandLine.Parse(args);
 if (command.Help)
 {
     Console.Out.Write(SiloCommandLine.Usage);
-    return 0;
+    return SiloExitCodes.Stopped;
 }
 
 if (command.Error is not null)
@@ -126,4 +126,4 @@ if (config.Logs.Inputs.Count > 0 && config.Logs.Inputs.All(i => i.ExitOnEof))
     Console.WriteLine(ProcessUsage.Summary());
 }
 
-return 0;
+return SiloExitCodes.Stopped;
