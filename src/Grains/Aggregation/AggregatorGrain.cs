@@ -53,13 +53,14 @@ public sealed partial class AggregatorGrain : Grain, IAggregatorGrain
             {
                 var result = await output.WriteAsync(records, CancellationToken.None);
                 stored = Math.Max(stored, result.Stored);
-                _metrics.OutputRecords.Add(result.Stored, new("output", output.Name), new("result", "stored"));
-                _metrics.OutputRecords.Add(result.Duplicates, new("output", output.Name), new("result", "duplicate"));
-                _metrics.OutputRecords.Add(result.DeadLettered, new("output", output.Name), new("result", "dead_lettered"));
                 if (_failures[i].Succeed())
                 {
                     LogInformationOutputRecovered(_logger, output.Name, this.GetPrimaryKeyString());
                 }
+
+                _metrics.OutputRecords.Add(result.Stored, new("output", output.Name), new("result", "stored"));
+                _metrics.OutputRecords.Add(result.Duplicates, new("output", output.Name), new("result", "duplicate"));
+                _metrics.OutputRecords.Add(result.DeadLettered, new("output", output.Name), new("result", "dead_lettered"));
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
