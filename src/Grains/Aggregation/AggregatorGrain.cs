@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using Pipeline.Contracts.Logs;
+using Pipeline.Grains.Logging;
 using Pipeline.Grains.Outputs;
 using Pipeline.Grains.Processing;
 using Pipeline.Grains.Telemetry;
@@ -24,11 +25,13 @@ public sealed partial class AggregatorGrain : Grain, IAggregatorGrain
     private readonly PipelineMetrics _metrics;
     private readonly ILogger _logger;
     private readonly FilterChain _filters;
+    private readonly FailureStreak[] _failures;
 
     public AggregatorGrain(IEnumerable<ILogOutput> outputs, TenantDirectory tenants, IFilterChainFactory filters, PipelineMetrics metrics, ILogger<AggregatorGrain> logger)
     {
         var tenant = TenantOf(this.GetPrimaryKeyString());
         _outputs = [.. outputs.Where(o => tenants.Routes(tenant, o.Name))];
+        _failures = [.. _outputs.Select(_ => new FailureStreak())];
         _filters = filters.Create(tenant);
         _metrics = metrics;
         _logger = logger;
@@ -44,12 +47,18 @@ public sealed partial class AggregatorGrain : Grain, IAggregatorGrain
         }
 
         var stored = 0;
-        foreach (var output in _outputs)
+        for (var i = 0; i < _outputs.Count; i++)
         {
+            var output = _outputs[i];
             try
             {
                 var result = await output.WriteAsync(records, CancellationToken.None);
                 stored = Math.Max(stored, result.Stored);
+                if (_failures[i].Succeed())
+                {
+                    LogInformationOutputRecovered(_logger, output.Name, this.GetPrimaryKeyString());
+                }
+
                 _metrics.OutputRecords.Add(result.Stored, new("output", output.Name), new("result", "stored"));
                 _metrics.OutputRecords.Add(result.Duplicates, new("output", output.Name), new("result", "duplicate"));
                 _metrics.OutputRecords.Add(result.DeadLettered, new("output", output.Name), new("result", "dead_lettered"));
@@ -65,7 +74,16 @@ public sealed partial class AggregatorGrain : Grain, IAggregatorGrain
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 _metrics.OutputErrors.Add(1, new KeyValuePair<string, object?>("output", output.Name));
-                LogOutputFailed(_logger, e, output.Name, this.GetPrimaryKeyString(), batch.Sequence);
+                if (_failures[i].Fail())
+                {
+                    LogWarningOutputFailed(_logger, e, output.Name, this.GetPrimaryKeyString(), batch.Sequence, e.Message);
+                }
+                else
+                {
+                    // The trace was logged with the first failure; each retry is one line with its cause.
+                    LogWarningOutputFailedAgain(_logger, output.Name, this.GetPrimaryKeyString(), batch.Sequence, _failures[i].Failures, e.Message);
+                }
+
                 return DeliveryResult.Failed($"output '{output.Name}' failed: {e.Message}");
             }
         }
@@ -80,6 +98,12 @@ public sealed partial class AggregatorGrain : Grain, IAggregatorGrain
         return slash < 0 ? key : key[..slash];
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Output {Output} could not take batch {Sequence} of {Aggregator}; the collector will retry")]
-    private static partial void LogOutputFailed(ILogger logger, Exception exception, string output, string aggregator, long sequence);
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Output {Output} could not take batch {Sequence} of {Aggregator}; the collector will retry: {Error}")]
+    private static partial void LogWarningOutputFailed(ILogger logger, Exception exception, string output, string aggregator, long sequence, string error);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Output {Output} could not take batch {Sequence} of {Aggregator} (failure {Failures} in a row); the collector will retry: {Error}")]
+    private static partial void LogWarningOutputFailedAgain(ILogger logger, string output, string aggregator, long sequence, long failures, string error);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Output {Output} takes the batches of {Aggregator} again")]
+    private static partial void LogInformationOutputRecovered(ILogger logger, string output, string aggregator);
 }

@@ -13,7 +13,7 @@ public sealed class ContainerStatsGrain(PipelineConfig config, ILocalSiloDetails
     {
         if (services.GetService(typeof(ContainerMetricsCollector)) is not ContainerMetricsCollector collector)
         {
-            return Task.FromResult(new NodeContainerStats { Node = config.NodeName, Silo = silo.Name });
+            return Task.FromResult(new NodeContainerStats { Node = config.NodeName, Silo = silo.Name, Reason = "containers.enabled is off in this silo's pipeline file" });
         }
 
         var (previous, latest) = collector.Snapshots;
@@ -22,7 +22,8 @@ public sealed class ContainerStatsGrain(PipelineConfig config, ILocalSiloDetails
         {
             Node = config.NodeName,
             Silo = silo.Name,
-            Collecting = true,
+            Collecting = collector.Version != CgroupVersion.None,
+            Reason = collector.UnavailableReason,
             CgroupVersion = collector.Version switch
             {
                 CgroupVersion.V1 => "v1",

@@ -28,10 +28,19 @@ public static class PipelineConfigLoader
 
     public static PipelineConfig LoadFile(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new PipelineConfigException([$"{path}: is a directory; --config takes the pipeline file itself (e.g. {Path.Combine(path, "pipeline.yaml")})"]);
+        }
+
         string text;
         try
         {
             text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new PipelineConfigException([$"{path}: no such file (working directory {Environment.CurrentDirectory})"]);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -50,7 +59,12 @@ public static class PipelineConfigLoader
         }
         catch (YamlException e)
         {
-            throw new PipelineConfigException([$"{source} (line {e.Start.Line}): not valid YAML: {e.InnerException?.Message ?? e.Message}"]);
+            throw new PipelineConfigException([YamlSyntaxError.Describe(yaml, source, e)]);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up this way on some unclosed flow collections ("key: [a, b" and a next line).
+            throw new PipelineConfigException([YamlSyntaxError.Describe(yaml, source, null)]);
         }
 
         var errors = new List<string>();
@@ -75,6 +89,7 @@ public static class PipelineConfigLoader
             Metrics = ReadMetrics(root),
             Containers = ContainerMetricsConfigReader.Read(root.Section("containers")),
             Storage = MetricStoreConfigReader.Read(root.Section("storage")),
+            ShutdownTimeout = root.Duration("shutdown_timeout", PipelineConfig.DefaultShutdownTimeout, TimeSpan.FromSeconds(1)),
         };
         root.RejectUnknownKeys();
         CheckTenants(config, root);

@@ -11,5 +11,5 @@ public abstract class DiscoveryConfig
     public abstract ITargetDiscoverer Create(DiscoveryContext context);
 }
 
-/// <summary>What a discoverer may use: the job's name (for group sources, logs), a clock, loggers.</summary>
-public sealed record DiscoveryContext(string JobName, TimeProvider Time, ILoggerFactory Loggers);
+/// <summary>What a discoverer may use: the job's name (for group sources, logs), a clock, loggers, and where to count errors.</summary>
+public sealed record DiscoveryContext(string JobName, TimeProvider Time, ILoggerFactory Loggers, DiscoveryMetrics? Metrics = null);

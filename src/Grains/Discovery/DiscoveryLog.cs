@@ -4,7 +4,7 @@ namespace Pipeline.Grains.Discovery;
 
 internal static partial class DiscoveryLog
 {
-    [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Job {Job}: file_sd could not read {Path}; keeping its last good target groups: {Error}")]
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Job {Job}: file_sd cannot read {Path}: {Error}; keeping its last good target groups (shown in /api/v1/targets as a discovery error until fixed)")]
     public static partial void LogWarningFileFailed(ILogger logger, string job, string path, string error);
 
     [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Job {Job}: http_sd refresh from {Url} failed; keeping the last good target groups: {Error}")]

@@ -7,8 +7,11 @@ namespace Pipeline.Grains.Discovery;
 /// <c>file_sd_configs</c>: reads every file its patterns match into target groups (source
 /// <c>path:index</c>, label <c>__meta_filepath</c>). A file that cannot be read or parsed keeps its
 /// last good groups and sets <see cref="ITargetDiscoverer.Error"/>, as in Prometheus; a file that
-/// is gone drops its groups. Files are re-read when their directory reports a change and every
-/// refresh interval, in case a change notification was missed.
+/// is gone drops its groups. Unlike Prometheus, which stays silent, a file named without wildcards
+/// that does not exist, or a directory that does not, is an error too: a typo in a path must not
+/// look like a job with no targets. Errors are counted (<c>pipeline_sd_file_read_errors_total</c>)
+/// at each refresh and logged when they change. Files are re-read when their directory reports a
+/// change and every refresh interval, in case a change notification was missed.
 /// </summary>
 internal sealed class FileTargetDiscoverer : RefreshingTargetDiscoverer
 {
@@ -17,6 +20,7 @@ internal sealed class FileTargetDiscoverer : RefreshingTargetDiscoverer
     private readonly ILogger _logger;
     private readonly (string Directory, string Pattern)[] _patterns;
     private readonly Dictionary<string, List<TargetGroup>> _lastGood = new(StringComparer.Ordinal);
+    private Dictionary<string, string> _loggedErrors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FileSystemWatcher> _watchers = new(StringComparer.Ordinal);
     private readonly object _watchersGate = new();
     private bool _watchersClosed;
@@ -34,10 +38,18 @@ internal sealed class FileTargetDiscoverer : RefreshingTargetDiscoverer
     {
         WatchDirectories();
         var files = new SortedSet<string>(StringComparer.Ordinal);
+        var errors = new List<(string Path, string Message)>();
         foreach (var (directory, pattern) in _patterns)
         {
             if (!Directory.Exists(directory))
             {
+                errors.Add((Path.Combine(directory, pattern), $"directory {directory} does not exist"));
+                continue;
+            }
+
+            if (pattern.AsSpan().IndexOfAny('*', '?') < 0 && !File.Exists(Path.Combine(directory, pattern)))
+            {
+                errors.Add((Path.Combine(directory, pattern), "no such file"));
                 continue;
             }
 
@@ -55,7 +67,6 @@ internal sealed class FileTargetDiscoverer : RefreshingTargetDiscoverer
             _lastGood.Remove(gone);
         }
 
-        var errors = new List<string>();
         foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -71,12 +82,11 @@ internal sealed class FileTargetDiscoverer : RefreshingTargetDiscoverer
                     continue;
                 }
 
-                errors.Add($"{file}: {ex.Message}");
-                DiscoveryLog.LogWarningFileFailed(_logger, _context.JobName, file, ex.Message);
+                errors.Add((file, ex.Message));
             }
         }
 
-        Feed.Error = errors.Count == 0 ? null : string.Join("; ", errors);
+        Report(errors);
         var groups = new List<TargetGroup>();
         foreach (var (_, fileGroups) in _lastGood.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -89,6 +99,25 @@ internal sealed class FileTargetDiscoverer : RefreshingTargetDiscoverer
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Sets the discovery error, counts each error of this refresh, and logs those that are new or changed.</summary>
+    private void Report(List<(string Path, string Message)> errors)
+    {
+        var logged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (path, message) in errors)
+        {
+            _context.Metrics?.FileReadError(_context.JobName);
+            if (!_loggedErrors.TryGetValue(path, out var before) || before != message)
+            {
+                DiscoveryLog.LogWarningFileFailed(_logger, _context.JobName, path, message);
+            }
+
+            logged[path] = message;
+        }
+
+        _loggedErrors = logged;
+        Feed.Error = errors.Count == 0 ? null : string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}"));
     }
 
     private static List<TargetGroup> Read(string file)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -7,6 +8,7 @@ using Pipeline.Grains.Collection;
 using Pipeline.Grains.Configuration;
 using Pipeline.Grains.Discovery.Kubernetes;
 using Pipeline.Grains.DeadLetters;
+using Pipeline.Grains.Discovery;
 using Pipeline.Grains.Outputs;
 using Pipeline.Grains.Outputs.Elasticsearch;
 using Pipeline.Grains.Metrics;
@@ -86,15 +88,21 @@ public static class PipelineSiloBuilderExtensions
         }
 
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, NodeCollectorStarter>();
+        services.AddHostedService<TailPathCheck>();
 
         services.AddPlacementDirector<TargetPlacement, TargetPlacementDirector>();
         services.AddSingleton<ScrapeJobs>();
         services.AddSingleton<ScrapeMetrics>();
+        services.AddSingleton(sp => new DiscoveryMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), PipelineMetrics.MeterName));
         services.AddMetricStore(config);
         services.AddSingleton<ScrapeSampleFanOut>();
         services.TryAddSingleton<MetricMetadataRegistry>();
         services.TryAddSingleton<IScrapeSampleSink>(sp => sp.GetRequiredService<ScrapeSampleFanOut>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScrapeStarter>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RemoteWriteFlushOnStop>();
+
+        // The whole stop, SIGTERM to exit, within shutdown_timeout: stages still running then are cut short.
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = config.ShutdownTimeout);
         services.AddContainerMetrics(config);
         return silo;
     }

@@ -18,7 +18,7 @@ namespace Pipeline.Grains.RemoteWrite;
 /// <see cref="StopAsync"/> (or <see cref="DisposeAsync"/>, which waits up to
 /// <see cref="RemoteWriteOptions.FlushDeadline"/>) so queued samples are sent before exit.
 /// </remarks>
-public sealed class RemoteWriteQueue : IAsyncDisposable
+public sealed partial class RemoteWriteQueue : IAsyncDisposable
 {
     private readonly RemoteWriteOptions _options;
     private readonly RemoteWriteShard[] _shards;
@@ -26,6 +26,7 @@ public sealed class RemoteWriteQueue : IAsyncDisposable
     private readonly RemoteWriteMetrics _metrics;
     private readonly RemoteWriteSeriesRelabeler? _relabeler;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort = new();
     private readonly object _gate = new();
     private Task? _stopped;
@@ -54,6 +55,7 @@ public sealed class RemoteWriteQueue : IAsyncDisposable
 
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
         var shards = options.Queue.MaxShards;
         _metrics = new RemoteWriteMetrics(meterName, options.DisplayName, options.Url, meterFactory, () => PendingSamples, shards);
         _sender = handler is null
@@ -64,7 +66,7 @@ public sealed class RemoteWriteQueue : IAsyncDisposable
         _shards = new RemoteWriteShard[shards];
         for (var i = 0; i < shards; i++)
         {
-            _shards[i] = new RemoteWriteShard(options.DisplayName, options.Queue, _sender, _metrics, _time, logger ?? NullLogger.Instance, _abort.Token);
+            _shards[i] = new RemoteWriteShard(options.DisplayName, options.Queue, _sender, _metrics, _time, _logger, _abort.Token);
         }
     }
 
@@ -87,6 +89,12 @@ public sealed class RemoteWriteQueue : IAsyncDisposable
             return total;
         }
     }
+
+    /// <summary>Samples the stop gave up (its deadline passed before they were sent); 0 until <see cref="StopAsync"/> has ended.</summary>
+    public long SamplesGivenUpOnStop { get; private set; }
+
+    /// <summary>Batches the stop gave up: those being sent or retried, and those the still queued samples would have made.</summary>
+    public long BatchesGivenUpOnStop { get; private set; }
 
     /// <summary>Totals since the queue started.</summary>
     public RemoteWriteCounters Counters => _metrics.Snapshot();
@@ -187,7 +195,15 @@ public sealed class RemoteWriteQueue : IAsyncDisposable
         await Task.WhenAll(_shards.Select(s => s.Completion));
         foreach (var shard in _shards)
         {
+            SamplesGivenUpOnStop += shard.SamplesGivenUp;
+            BatchesGivenUpOnStop += shard.BatchesGivenUp;
             shard.Dispose();
+        }
+
+        if (SamplesGivenUpOnStop > 0)
+        {
+            // One line for the whole queue, not one per shard: what an operator needs is how much was lost.
+            LogWarningGaveUpOnStop(_logger, Name, SamplesGivenUpOnStop, BatchesGivenUpOnStop, _options.Url.ToString());
         }
     }
 
@@ -203,6 +219,10 @@ public sealed class RemoteWriteQueue : IAsyncDisposable
         _metrics.Dispose();
         _abort.Dispose();
     }
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning,
+        Message = "remote_write {RemoteName}: stopped before the receiver took everything: {Samples} samples in {Batches} batches not delivered to {Url} (counted in pipeline_remote_write_samples_dropped_total{{reason=\"shutdown\"}})")]
+    private static partial void LogWarningGaveUpOnStop(ILogger logger, string remoteName, long samples, long batches, string url);
 
     /// <summary>
     /// The shard of a series: from the hash of its encoded labels, made once per series, so a series

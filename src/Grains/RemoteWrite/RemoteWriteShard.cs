@@ -54,6 +54,15 @@ internal sealed partial class RemoteWriteShard : IDisposable
 
     public int Pending => _queue.Reader.Count;
 
+    /// <summary>Samples given up because the queue was stopped before they were sent (read once <see cref="Completion"/> has ended).</summary>
+    public long SamplesGivenUp { get; private set; }
+
+    /// <summary>
+    /// Batches given up the same way: the one being sent or retried when the stop came, and those the samples still
+    /// queued would have made (<c>max_samples_per_send</c> each).
+    /// </summary>
+    public long BatchesGivenUp { get; private set; }
+
     public bool TryEnqueue(in RemoteWriteSample sample) => _queue.Writer.TryWrite(sample);
 
     /// <summary>Accept no more samples; what is queued is still sent.</summary>
@@ -105,7 +114,8 @@ internal sealed partial class RemoteWriteShard : IDisposable
         if (left > 0)
         {
             _metrics.Dropped(RemoteWriteConstants.DropShutdown, left);
-            LogWarningDroppedOnStop(_logger, _remoteName, left);
+            SamplesGivenUp += left;
+            BatchesGivenUp += (left + _batch.Length - 1) / _batch.Length;
         }
     }
 
@@ -185,7 +195,8 @@ internal sealed partial class RemoteWriteShard : IDisposable
             if (_abort.IsCancellationRequested)
             {
                 _metrics.Dropped(RemoteWriteConstants.DropShutdown, count);
-                LogWarningDroppedOnStop(_logger, _remoteName, count);
+                SamplesGivenUp += count;
+                BatchesGivenUp++;
                 return;
             }
 
@@ -265,10 +276,6 @@ internal sealed partial class RemoteWriteShard : IDisposable
     [LoggerMessage(EventId = 4102, Level = LogLevel.Error,
         Message = "remote_write {RemoteName}: receiver refused {Samples} samples with status {StatusCode}, dropped without retry: {Error}")]
     private static partial void LogErrorRejected(ILogger logger, string remoteName, int statusCode, int samples, string? error);
-
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning,
-        Message = "remote_write {RemoteName}: stopped before {Samples} queued samples were sent; they are dropped")]
-    private static partial void LogWarningDroppedOnStop(ILogger logger, string remoteName, long samples);
 
     [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "remote_write {RemoteName}: a batch failed unexpectedly and was dropped")]
     private static partial void LogErrorShardFailed(ILogger logger, Exception exception, string remoteName);

@@ -21,8 +21,9 @@ public sealed class ContainerMetricsTelemetry
             [
                 new(counters.Collections, tag, new("result", "ok")),
                 new(counters.FailedCollections, tag, new("result", "failed")),
+                new(counters.UnavailableCollections, tag, new("result", "unavailable")),
             ],
-            description: "Collections of the node's container cgroups, by result (a failed one is logged; files that cannot be read do not fail it).");
+            description: "Collections of the node's container cgroups, by result: ok, failed (logged; files that cannot be read do not fail one), unavailable (no cgroup hierarchy at containers.cgroup_root).");
         meter.CreateObservableCounter("pipeline_container_samples", () => new Measurement<long>(counters.Samples, tag), description: "cAdvisor samples handed to the remote_write queues.");
         meter.CreateObservableCounter(
             "pipeline_container_files_skipped",

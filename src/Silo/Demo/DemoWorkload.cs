@@ -32,6 +32,10 @@ public sealed class DemoWorkload : BackgroundService
             new DemoPod(this, "payments", "api-6f8b7d9c5-q4w7z", "api", Cri: true),
             new DemoPod(this, "monitoring", "agent-node-3", "agent", Cri: false),
         ];
+
+        // There before the silo starts, as a node's log directories are: the tail input's globs find them at once.
+        System.IO.Directory.CreateDirectory(Path.Combine(directory, "containers"));
+        System.IO.Directory.CreateDirectory(Path.Combine(directory, "pods"));
     }
 
     public string Directory { get; }

@@ -38,6 +38,7 @@ public static class ContainerStatsEndpoints
                     node = n.Node,
                     silo = n.Silo,
                     collecting = n.Collecting,
+                    reason = n.Reason,
                     cgroup = n.CgroupVersion,
                     time = n.TimeUnixMs == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(n.TimeUnixMs).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 }),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Pipeline.Contracts.Logs;
+using Pipeline.Grains.Outputs.Elasticsearch;
 using Pipeline.Grains.Search;
 using Pipeline.Grains.Search.Kql;
 using Pipeline.Grains.Tenancy;
@@ -55,7 +56,26 @@ public static class LogSearchEndpoints
             return;
         }
 
-        var result = await search.SearchAsync(new LogSearchRequest { Query = q, FromUnixNanos = from, ToUnixNanos = to, Limit = limit, Tenant = access.Tenant });
+        LogSearchResult result;
+        try
+        {
+            result = await search.SearchAsync(new LogSearchRequest { Query = q, FromUnixNanos = from, ToUnixNanos = to, Limit = limit, Tenant = access.Tenant });
+        }
+        catch (ElasticsearchRequestException e)
+        {
+            // The store behind the search is down or refused it: a gateway error that names it and says why, not an empty 500.
+            var store = search.StoreFor(access.Tenant)?.Name ?? "elasticsearch";
+            http.Response.StatusCode = e.Status is 429 or 503 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway;
+            await http.Response.WriteAsJsonAsync(new
+            {
+                error = $"the log store '{store}' (Elasticsearch) could not answer the search: {e.Message}",
+                store,
+                storeType = "elasticsearch",
+                cause = Cause(e),
+                status = e.Status,
+            });
+            return;
+        }
 
         // Hits are stored as JSON documents; write them as they are rather than parse and re-serialize.
         var body = new StringBuilder(256 + result.Hits.Sum(h => h.Document.Length + 1));
@@ -68,6 +88,23 @@ public static class LogSearchEndpoints
         body.Append("]}");
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync(body.ToString());
+    }
+
+    /// <summary>The innermost message that still says where (the HTTP client's "Connection refused (es-0:9200)", not the socket's bare one).</summary>
+    private static string Cause(ElasticsearchRequestException e)
+    {
+        var cause = e.Message;
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException && cause != e.Message)
+            {
+                break;
+            }
+
+            cause = inner.Message;
+        }
+
+        return cause;
     }
 
     private static bool TryTime(string? text, long fallback, out long unixNanos)

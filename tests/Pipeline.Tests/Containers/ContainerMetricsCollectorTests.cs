@@ -377,18 +377,23 @@ public sealed class ContainerMetricsCollectorTests
     }
 
     [Fact]
-    public void Without_a_cgroup_hierarchy_a_collection_produces_nothing_and_does_not_throw()
+    public void Without_a_cgroup_hierarchy_a_collection_produces_nothing_and_is_counted_as_unavailable_with_the_reason()
     {
         using var dir = new Support.TempDirectory();
         var sink = new RecordingSampleSink();
         var collector = new ContainerMetricsCollector(new ContainerMetricsOptions { CgroupRoot = dir.Path, ProcRoot = dir.Path }, sink);
+        Assert.Equal("the first collection has not run yet", collector.UnavailableReason);
 
         var snapshot = collector.Collect();
+        collector.Collect();
 
         Assert.Equal(CgroupVersion.None, snapshot.Version);
         Assert.Empty(snapshot.Containers);
         Assert.Empty(sink.Batches);
-        Assert.Equal(1, collector.Counters.Collections);
+        Assert.Equal(0, collector.Counters.Collections);
+        Assert.Equal(2, collector.Counters.UnavailableCollections);
+        Assert.Equal(0, collector.Counters.FailedCollections);
         Assert.Equal(CgroupVersion.None, collector.Version);
+        Assert.StartsWith($"no cgroup hierarchy at {dir.Path}: mount the host's /sys/fs/cgroup there", collector.UnavailableReason, StringComparison.Ordinal);
     }
 }

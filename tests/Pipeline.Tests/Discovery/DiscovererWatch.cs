@@ -29,6 +29,9 @@ internal sealed class DiscovererWatch : IAsyncDisposable
 
     public static DiscovererWatch Start(DiscoveryConfig config, TimeProvider? time = null) => new(config.Create(Context(time)));
 
+    /// <summary>Reads a discoverer made by the test (with its own context: loggers, metrics).</summary>
+    public static DiscovererWatch Of(ITargetDiscoverer discoverer) => new(discoverer);
+
     /// <summary>
     /// Waits for a set that satisfies <paramref name="done"/>; <paramref name="poke"/> runs before each
     /// look (e.g. moving a manual clock past the refresh interval).

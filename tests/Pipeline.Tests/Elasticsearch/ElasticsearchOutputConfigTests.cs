@@ -154,6 +154,31 @@ public sealed class ElasticsearchOutputConfigTests
     }
 
     [Fact]
+    public void An_unset_password_env_is_one_error_naming_the_variable_not_a_missing_password_too()
+    {
+        var e = Assert.Throws<PipelineConfigException>(() => PipelineConfigLoader.Parse("""
+            logs:
+              outputs:
+                - type: elasticsearch
+                  hosts: [http://es:9200]
+                  user: pipeline
+                  password_env: PIPELINE_TEST_SURELY_UNSET_PASSWORD
+            """));
+
+        Assert.Equal(
+            "logs.outputs[0].password_env (line 6): environment variable 'PIPELINE_TEST_SURELY_UNSET_PASSWORD' is not set or empty",
+            Assert.Single(e.Errors));
+    }
+
+    [Fact]
+    public void A_user_without_any_password_says_to_set_password_env()
+    {
+        var e = Assert.Throws<PipelineConfigException>(() => PipelineConfigLoader.Parse("logs:\n  outputs:\n    - type: elasticsearch\n      hosts: [http://es:9200]\n      user: pipeline\n"));
+
+        Assert.Contains("user is set but no password (set password_env", Assert.Single(e.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_output_type_lists_elasticsearch_among_the_expected()
     {
         var e = Assert.Throws<PipelineConfigException>(() => PipelineConfigLoader.Parse("logs:\n  outputs:\n    - type: opensearch\n"));

@@ -59,7 +59,7 @@ public sealed class KqlSqlTranslatorTests
     [InlineData("pipeline_flags:joined", "(flags & $k0) != 0", new object[] { 8L })]
     [InlineData("pipeline_flags:*ed", "(flags & $k0) != 0", new object[] { 15L })]
     [InlineData("pipeline_flags:nope", "0", new object[0])]
-    [InlineData("pipeline_flags:*", "flags != 0", new object[0])]
+    [InlineData("pipeline_flags:*", "(flags & 255) != 0", new object[0])]
     [InlineData("user.name:bob", "(json_extract(fields, $k0) = $k1)", new object[] { "$.\"user\".\"name\"", "bob" })]
     [InlineData("http.status:500", "(json_extract(fields, $k0) = $k1 OR json_extract(fields, $k0) = $k2)", new object[] { "$.\"http\".\"status\"", "500", 500L })]
     [InlineData("cached:true", "(json_extract(fields, $k0) = $k1 OR json_type(fields, $k0) = $k2)", new object[] { "$.\"cached\"", "true", "true" })]

@@ -3,6 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Pipeline.Grains.Logging;
 
 namespace Pipeline.Grains.Discovery.Kubernetes;
 
@@ -32,6 +33,7 @@ internal sealed class KubernetesListWatch<T>
     private long _failures;
     private volatile string? _lastError;
     private long _stalls;
+    private readonly FailureStreak _streak = new();
 
     public KubernetesListWatch(KubernetesResourceApi<T> api, KubernetesDiscoveryOptions options, string? ns, KubernetesTargetSet targets, int scope, ILogger logger, TimeProvider time)
         : this(api, options, ns, new KubernetesTargetSetSink<T>(api, targets), scope, logger, time)
@@ -93,6 +95,7 @@ internal sealed class KubernetesListWatch<T>
                     Interlocked.Increment(ref _lists);
                     _sink.Replace(_scope, items);
                     _lastError = null;
+                    _streak.Succeed();
                     ResourceVersion = version ?? "";
                     KubernetesDiscoveryLog.LogDebugListed(_logger, _options.Role, where, items.Count, ResourceVersion);
                     delay = _options.MinRetryDelay;
@@ -122,6 +125,7 @@ internal sealed class KubernetesListWatch<T>
                 {
                     events++;
                     delay = _options.MinRetryDelay;
+                    _streak.Succeed();
                     if (_lastError is not null)
                     {
                         _lastError = null;
@@ -138,7 +142,7 @@ internal sealed class KubernetesListWatch<T>
                 }
                 else if (error is not null)
                 {
-                    KubernetesDiscoveryLog.LogWarningWatchFailed(_logger, error, _options.Role, where, ResourceVersion ?? "");
+                    LogFailure(error, where);
                     _lastError = $"{_options.Role} watch in {where}: {error.Message}";
                     failed = true;
                 }
@@ -165,7 +169,7 @@ internal sealed class KubernetesListWatch<T>
             }
             catch (Exception e)
             {
-                KubernetesDiscoveryLog.LogWarningWatchFailed(_logger, e, _options.Role, where, ResourceVersion ?? "");
+                LogFailure(e, where);
                 _lastError = $"{_options.Role} list/watch in {where}: {e.Message}";
                 failed = true;
             }
@@ -188,6 +192,19 @@ internal sealed class KubernetesListWatch<T>
 
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
             }
+        }
+    }
+
+    /// <summary>The first failure since the last success with its stack trace; the next ones as one line with the cause.</summary>
+    private void LogFailure(Exception error, string where)
+    {
+        if (_streak.Fail())
+        {
+            KubernetesDiscoveryLog.LogWarningWatchFailed(_logger, error, _options.Role, where, ResourceVersion ?? "", error.Message);
+        }
+        else
+        {
+            KubernetesDiscoveryLog.LogWarningWatchFailedAgain(_logger, _options.Role, where, _streak.Failures, ResourceVersion ?? "", error.Message);
         }
     }
 

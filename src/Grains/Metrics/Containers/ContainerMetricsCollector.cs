@@ -53,13 +53,30 @@ public sealed class ContainerMetricsCollector
     /// <summary>The cgroup version found (detected at the first collection, again while none is found).</summary>
     public CgroupVersion Version => _reader?.Layout.Version ?? CgroupVersion.None;
 
+    /// <summary>Why nothing is collected (no cgroup hierarchy where <c>cgroup_root</c> points, no collection yet); null while collecting.</summary>
+    public string? UnavailableReason => _reader switch
+    {
+        null => "the first collection has not run yet",
+        { Layout: { Version: CgroupVersion.None } layout } =>
+            $"no cgroup hierarchy at {layout.Root}: mount the host's /sys/fs/cgroup there (read-only), or set containers.cgroup_root to where it is",
+        _ => null,
+    };
+
     /// <summary>Collects once, writes the samples to the sink and returns the snapshot. Call from one thread at a time (the collection timer).</summary>
     public ContainerNodeSnapshot Collect()
     {
         try
         {
             var snapshot = CollectOnce();
-            Counters.Record(snapshot);
+            if (snapshot.Version == CgroupVersion.None)
+            {
+                Counters.RecordUnavailable();
+            }
+            else
+            {
+                Counters.Record(snapshot);
+            }
+
             lock (_gate)
             {
                 _previous = _latest;

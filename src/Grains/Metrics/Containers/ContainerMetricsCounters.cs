@@ -5,6 +5,7 @@ public sealed class ContainerMetricsCounters
 {
     private long _collections;
     private long _failedCollections;
+    private long _unavailableCollections;
     private long _samples;
     private long _missingFiles;
     private long _unreadableFiles;
@@ -12,10 +13,14 @@ public sealed class ContainerMetricsCounters
     private int _containers;
     private int _unenriched;
 
+    /// <summary>Collections that read the node's cgroups (whatever files they had to skip).</summary>
     public long Collections => Interlocked.Read(ref _collections);
 
     /// <summary>Collections that stopped on an unexpected error (logged); the next one starts afresh.</summary>
     public long FailedCollections => Interlocked.Read(ref _failedCollections);
+
+    /// <summary>Collections that found no cgroup hierarchy to read (nothing collected; the reason is on the collector).</summary>
+    public long UnavailableCollections => Interlocked.Read(ref _unavailableCollections);
 
     public long Samples => Interlocked.Read(ref _samples);
 
@@ -43,4 +48,11 @@ public sealed class ContainerMetricsCounters
     }
 
     internal void RecordFailure() => Interlocked.Increment(ref _failedCollections);
+
+    internal void RecordUnavailable()
+    {
+        Interlocked.Increment(ref _unavailableCollections);
+        Volatile.Write(ref _containers, 0);
+        Volatile.Write(ref _unenriched, 0);
+    }
 }

@@ -50,6 +50,7 @@ internal static class ElasticsearchOutputConfigReader
 
         var user = output.String("user", null, "http_user");
         var password = Secret(output, "password", environment, "http_passwd");
+        var passwordEnvNamed = output.String("password_env") is not null;
         var apiKey = Secret(output, "api_key", environment);
 
         string? caFile = null;
@@ -93,12 +94,14 @@ internal static class ElasticsearchOutputConfigReader
             RetryMaxBackoff = output.Duration("retry_max_backoff", ElasticsearchLogOutputOptions.DefaultRetryMaxBackoff, TimeSpan.Zero),
         };
 
-        // Hosts already had their say above; the rest of the checks are shared with code-built options.
+        // The rest of the checks are shared with code-built options.
         foreach (var problem in ElasticsearchLogOutputOptionsValidator.Problems(options))
         {
             var colon = problem.IndexOf(": ", StringComparison.Ordinal);
             var key = problem[..colon];
-            if (key == "hosts")
+            // Hosts already had their say above; an unset password_env too, naming its variable: "user is set but no
+            // password (set password_env …)" beside it would contradict a file that does set password_env.
+            if (key == "hosts" || (key == "password" && passwordEnvNamed))
             {
                 continue;
             }

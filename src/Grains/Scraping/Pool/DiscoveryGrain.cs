@@ -26,6 +26,7 @@ public sealed partial class DiscoveryGrain : Grain, IDiscoveryGrain
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly DiscoveryMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<ulong, ScrapeTargetSpec> _running = [];
     private Dictionary<string, string> _placed = new(StringComparer.Ordinal);
@@ -39,8 +40,9 @@ public sealed partial class DiscoveryGrain : Grain, IDiscoveryGrain
     private DateTimeOffset _lastRenew;
     private string? _idleReason;
 
-    public DiscoveryGrain(ScrapeJobs jobs, IClusterMembershipService membership, TimeProvider time, ILoggerFactory loggers)
+    public DiscoveryGrain(ScrapeJobs jobs, IClusterMembershipService membership, TimeProvider time, ILoggerFactory loggers, DiscoveryMetrics metrics)
     {
+        _metrics = metrics;
         _jobs = jobs;
         _membership = membership;
         _time = time;
@@ -58,7 +60,7 @@ public sealed partial class DiscoveryGrain : Grain, IDiscoveryGrain
             return Task.CompletedTask;
         }
 
-        var context = new DiscoveryContext(name, _time, _loggers);
+        var context = new DiscoveryContext(name, _time, _loggers, _metrics);
         _discoverers = [.. _job.Discovery.Select(d => d.Create(context))];
         _latest = new IReadOnlyList<TargetGroup>?[_discoverers.Length];
         for (var i = 0; i < _discoverers.Length; i++)

@@ -10,7 +10,8 @@ namespace Pipeline.Grains.Scraping.Pool;
 /// The silo's sink for scraped and collected samples: appends each batch to the silo's metric store
 /// (when <c>storage</c> is on) and hands it to every <c>remote_write</c> queue of the pipeline file.
 /// Neither blocks a scrape: the store appends in place, a full queue counts what it refuses.
-/// Disposing flushes the queues (up to each entry's flush deadline).
+/// The silo stops the queues within <c>shutdown_timeout</c> (<see cref="Hosting.RemoteWriteFlushOnStop"/>); disposing
+/// stops any still running (up to each entry's flush deadline).
 /// </summary>
 public sealed class ScrapeSampleFanOut : IScrapeSampleSink, IAsyncDisposable
 {
@@ -35,6 +36,16 @@ public sealed class ScrapeSampleFanOut : IScrapeSampleSink, IAsyncDisposable
             queue.TryEnqueue(samples);
         }
     }
+
+    /// <summary>Samples the queues hold and have not sent yet.</summary>
+    public long PendingSamples => _queues.Sum(q => q.PendingSamples);
+
+    /// <summary>
+    /// Stops every queue at once, sending what they hold; when <paramref name="cancellationToken"/> fires first, what is
+    /// left is given up (counted and logged by each queue).
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_queues.Select(q => q.StopAsync(cancellationToken)));
 
     public async ValueTask DisposeAsync()
     {

@@ -66,10 +66,11 @@ internal sealed class EmbeddedLogInsertCommand : IDisposable
         _containerId.Value = (object?)record.ContainerId ?? DBNull.Value;
         _host.Value = (object?)record.Host ?? DBNull.Value;
         _stream.Value = (object?)LogEventFields.StreamName(record.Stream) ?? DBNull.Value;
-        // The column is NOT NULL: a record whose message a filter removed stores an empty one.
+        // The column is NOT NULL: a record whose message a filter removed stores an empty one, marked so that its
+        // document has no log member rather than an empty one.
         var message = record.Log ?? string.Empty;
         _log.Value = message;
-        _flags.Value = (int)record.Flags;
+        _flags.Value = (int)record.Flags | (record.Log is null ? EmbeddedLogStoreSchema.NoLogFlag : 0);
         _fields.Value = record.SourceMetadataPending
             ? record.SourceMetadata?.FieldsJson ?? LogEventDocument.SourceMetadataJson(record.Source)
             : record.Fields is { Count: > 0 } fields ? fields.ToJsonString() : DBNull.Value;

@@ -24,6 +24,18 @@ internal static class EmbeddedLogStoreSchema
     public const string Stream = "stream";
     public const string Log = "log";
     public const string Flags = "flags";
+
+    /// <summary>
+    /// The bits of <see cref="Flags"/> that are the record's <c>LogRecordFlags</c> (shown as <c>pipeline_flags</c>);
+    /// the bits above are the store's own.
+    /// </summary>
+    public const int RecordFlagsMask = 0xFF;
+
+    /// <summary>
+    /// Set in <see cref="Flags"/> when the record has no <c>log</c> member (a parser filter removed it, as fluent-bit's
+    /// does): the column is NOT NULL and holds "", and the document is written without the member.
+    /// </summary>
+    public const int NoLogFlag = 0x100;
     public const string Fields = "fields";
 
     /// <summary>

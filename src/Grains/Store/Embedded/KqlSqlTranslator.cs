@@ -435,7 +435,7 @@ internal sealed class KqlSqlTranslator
                 break;
             case FieldKind.Flags:
                 _sql.Append(Number(range.Value) is { } flags
-                    ? $"{EmbeddedLogStoreSchema.Flags} {op} {Parameter(flags)}"
+                    ? $"({EmbeddedLogStoreSchema.Flags} & {EmbeddedLogStoreSchema.RecordFlagsMask}) {op} {Parameter(flags)}"
                     : False);
                 break;
             default:
@@ -478,14 +478,17 @@ internal sealed class KqlSqlTranslator
     {
         switch (Classify(field, out var column))
         {
-            case FieldKind.Message or FieldKind.Timestamp:
+            case FieldKind.Timestamp:
                 _sql.Append(TrueSql);
+                break;
+            case FieldKind.Message:
+                _sql.Append('(').Append(EmbeddedLogStoreSchema.Flags).Append(" & ").Append(EmbeddedLogStoreSchema.NoLogFlag).Append(") = 0");
                 break;
             case FieldKind.Keyword:
                 _sql.Append(column).Append(" IS NOT NULL");
                 break;
             case FieldKind.Flags:
-                _sql.Append(EmbeddedLogStoreSchema.Flags).Append(" != 0");
+                _sql.Append('(').Append(EmbeddedLogStoreSchema.Flags).Append(" & ").Append(EmbeddedLogStoreSchema.RecordFlagsMask).Append(") != 0");
                 break;
             default:
                 if (JsonPath(field) is { } path)

@@ -7,7 +7,7 @@ namespace Pipeline.Grains.Store.Embedded;
 /// <summary>
 /// Writes a stored record as the document fluent-bit's Kubernetes filter would have sent to
 /// Elasticsearch, so saved searches and tools built on that shape keep working:
-/// <c>_id</c>, <c>@timestamp</c>, <c>log</c>, <c>stream</c>, <c>kubernetes{…}</c>, then
+/// <c>_id</c>, <c>@timestamp</c>, <c>log</c> (unless a filter removed it), <c>stream</c>, <c>kubernetes{…}</c>, then
 /// <c>pipeline_flags</c> when any flag is set, then the members of the extra <c>fields</c> JSON.
 /// Null values are left out.
 /// </summary>
@@ -64,10 +64,14 @@ internal static class LogDocumentWriter
             writer.WriteStartObject();
             writer.WriteString("_id", record.Id);
             writer.WriteString("@timestamp", time);
-            writer.WriteString("log", record.Log);
+            if ((record.Flags & EmbeddedLogStoreSchema.NoLogFlag) == 0)
+            {
+                writer.WriteString("log", record.Log);
+            }
+
             WriteIfPresent(writer, "stream", record.Stream);
             WriteKubernetes(writer, record, fields);
-            if (record.Flags != 0)
+            if ((record.Flags & EmbeddedLogStoreSchema.RecordFlagsMask) != 0)
             {
                 writer.WriteStartArray(FlagsMember);
                 foreach (var (flag, name) in FlagNames)
