@@ -1,7 +1,7 @@
 using Pipeline.Contracts.Logs;
 using Pipeline.Grains.Batching;
 using Pipeline.Grains.Store.Embedded;
-using Pipeline.Tests.Support;
+using Pipeline.Tests.Logging;
 using Xunit;
 using static Pipeline.Tests.EmbeddedStore.TemporaryLogStore;
 
@@ -72,7 +72,7 @@ public sealed class EmbeddedLogStoreOldRecordTests : IAsyncLifetime
         _store.Clock.Advance(TimeSpan.FromSeconds(20));
         await _store.Store.WriteAsync(OldBatch(5), CancellationToken.None);
 
-        var refused = _logger.Entries.Where(e => e.Event.Id == RefusedEvent).Select(e => e.Message).ToList();
+        var refused = _logger.Entries.Where(e => e.EventId == RefusedEvent).Select(e => e.Message).ToList();
         Assert.Equal(2, refused.Count);
         Assert.StartsWith("Refused 500 records older than the 7-day retention (oldest 2026-10-26T10:00:00.000000000Z, cutoff 2026-11-18T10:00:00.000000000Z)", refused[0], StringComparison.Ordinal);
         Assert.StartsWith("Refused 12 records older than the 7-day retention", refused[1], StringComparison.Ordinal);

@@ -35,7 +35,7 @@ public sealed partial class ElasticsearchDownTests
                   hosts: [{es.Uri}]
                   timeout: 5s
             """);
-        var file = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "shop", "web", "main"), cri: false);
+        var file = new ContainerLogFile(ContainerLogFile.ContainersPath(dir.Combine("logs"), "shop", "web", "main"), cri: false, TimeProvider.System);
         file.Write("a line Elasticsearch will not get", 0);
 
         await using var silo = SiloProcess.Start("--config", config);
