@@ -29,10 +29,10 @@ public sealed class CrashRecoveryTests
             // The first line of each file must be seen before the first rotation: a file rotated away
             // before the collector's first scan is outside the glob and, with no checkpoint, not ours.
             written = WriteLines(files, 0, 1);
-            await Eventually.Until(() => Total(first, ""), t => t >= Files, "the first line of every file stored");
+            await Eventually.Until(() => first.SearchTotalAsync(""), t => t >= Files, "the first line of every file stored");
             written += WriteLines(files, 1, LinesPerFile / 2);
             // Kill once part of what was written is stored, so the crash lands in the middle of ingest.
-            await Eventually.Until(() => Total(first, ""), t => t >= 500, "some records stored before the crash");
+            await Eventually.Until(() => first.SearchTotalAsync(""), t => t >= 500, "some records stored before the crash");
             first.Kill();
             firstOutput = first.Output;
         }
@@ -43,7 +43,7 @@ public sealed class CrashRecoveryTests
         long total;
         try
         {
-            total = await Eventually.Until(() => Total(second, ""), t => t >= written, $"{written} records stored after restart", TimeSpan.FromSeconds(120));
+            total = await Eventually.Until(() => second.SearchTotalAsync(""), t => t >= written, $"{written} records stored after restart", TimeSpan.FromSeconds(120));
         }
         catch (TimeoutException e)
         {
@@ -137,12 +137,6 @@ public sealed class CrashRecoveryTests
                 - type: embedded
             """);
         return path;
-    }
-
-    private static async Task<long> Total(SiloProcess silo, string query)
-    {
-        var answer = await silo.Http.GetFromJsonAsync<JsonElement>($"/api/logs/search?q={Uri.EscapeDataString(query)}&limit=0");
-        return answer.GetProperty("total").GetInt64();
     }
 
     private static async Task<List<JsonElement>> Hits(SiloProcess silo, string query, int limit)

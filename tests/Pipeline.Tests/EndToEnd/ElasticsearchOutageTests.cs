@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Pipeline.Tests.Support;
@@ -65,7 +64,7 @@ public sealed class ElasticsearchOutageTests
             {
                 // Every file must be followed before its first rotation: a file rotated away before the
                 // collector's first scan is outside the glob and, with no checkpoint, never read.
-                await Eventually.Until(() => Gauge(silo, "pipeline_input_files"), v => v >= Files, "every file followed");
+                await Eventually.Until(() => silo.MetricAsync("pipeline_input_files"), v => v >= Files, "every file followed");
             }
 
             for (var f = 0; f < Files; f++)
@@ -82,7 +81,7 @@ public sealed class ElasticsearchOutageTests
         // While Elasticsearch refuses connections the buffer fills and reading pauses; nothing is lost.
         try
         {
-            await Eventually.Until(() => Gauge(silo, "pipeline_input_paused"), v => v >= 1, "reading paused by the full buffer");
+            await Eventually.Until(() => silo.MetricAsync("pipeline_input_paused"), v => v >= 1, "reading paused by the full buffer");
         }
         catch (TimeoutException e)
         {
@@ -96,7 +95,7 @@ public sealed class ElasticsearchOutageTests
         await es.StartListeningAsync();
 
         await Eventually.Until(() => Task.FromResult(es.DocumentCount), c => c >= written, $"{written} documents in Elasticsearch", TimeSpan.FromSeconds(180));
-        await Eventually.Until(() => Gauge(silo, "pipeline_input_buffer_bytes"), v => v == 0, "every batch acknowledged");
+        await Eventually.Until(() => silo.MetricAsync("pipeline_input_buffer_bytes"), v => v == 0, "every batch acknowledged");
 
         var documents = es.Documents();
         Assert.Equal(written, documents.Count);
@@ -111,7 +110,7 @@ public sealed class ElasticsearchOutageTests
         }
 
         Assert.True(es.Counters.ItemErrors > 0, "the 429s should have been answered and retried");
-        var peak = await Gauge(silo, "pipeline_input_buffer_peak_bytes");
+        var peak = await silo.MetricAsync("pipeline_input_buffer_peak_bytes");
         Assert.InRange(peak, MemBufLimit / 2, MemBufLimit + BatchBytes + MaxLineSize);
     }
 
@@ -159,7 +158,7 @@ public sealed class ElasticsearchOutageTests
         Assert.Contains("pipeline_dead_letter_records_total{", metrics, StringComparison.Ordinal);
 
         // The offsets moved on: the collector is not stuck behind the refused records.
-        await Eventually.Until(() => Gauge(silo, "pipeline_input_buffer_bytes"), v => v == 0, "every batch acknowledged");
+        await Eventually.Until(() => silo.MetricAsync("pipeline_input_buffer_bytes"), v => v == 0, "every batch acknowledged");
 
         es.ClearFaults();
         using var replay = await silo.Http.PostAsync("/api/logs/deadletter/replay", null);
@@ -180,13 +179,4 @@ public sealed class ElasticsearchOutageTests
     }
 
     private static Task<JsonElement> DeadLetters(SiloProcess silo) => silo.Http.GetFromJsonAsync<JsonElement>("/api/logs/deadletter?limit=10");
-
-    /// <summary>The sum over series of one gauge at <c>/metrics</c>.</summary>
-    private static async Task<double> Gauge(SiloProcess silo, string name)
-    {
-        var text = await silo.Http.GetStringAsync("/metrics");
-        return text.Split('\n')
-            .Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-    }
 }

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Tests.Support;
 using Xunit;
@@ -36,12 +34,12 @@ public sealed class OldRecordTests
         today.Write("written today again", 3);
         await using var second = SiloProcess.Start("--config", WriteConfig(dir, exitOnEof: false));
         await second.WaitHealthyAsync();
-        await Eventually.Until(() => Total(second, "written"), total => total == 2, "both of today's records stored");
+        await Eventually.Until(() => second.SearchTotalAsync("written"), total => total == 2, "both of today's records stored");
         var metrics = await Eventually.Until(() => second.Http.GetStringAsync("/metrics"), m => m.Contains(Refused, StringComparison.Ordinal), "the refusal counted");
 
         Assert.Contains($"{Refused} 1\n", metrics, StringComparison.Ordinal);
-        Assert.Equal(0, await Total(second, "backfilled or late"));
-        Assert.Equal(2, await Total(second, ""));
+        Assert.Equal(0, await second.SearchTotalAsync("backfilled or late"));
+        Assert.Equal(2, await second.SearchTotalAsync(""));
     }
 
     private static string WriteConfig(TempDirectory dir, bool exitOnEof)
@@ -61,11 +59,5 @@ public sealed class OldRecordTests
                 - type: embedded
             """);
         return path;
-    }
-
-    private static async Task<long> Total(SiloProcess silo, string query)
-    {
-        var answer = await silo.Http.GetFromJsonAsync<JsonElement>($"/api/logs/search?q={Uri.EscapeDataString(query)}&limit=0");
-        return answer.GetProperty("total").GetInt64();
     }
 }

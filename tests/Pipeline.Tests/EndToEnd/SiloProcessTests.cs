@@ -88,15 +88,15 @@ public sealed class SiloProcessTests
 
         await using var silo = SiloProcess.Start("--config", config);
         await silo.WaitHealthyAsync();
-        await Eventually.Until(() => Total(silo, ""), t => t >= 103, "every record stored");
+        await Eventually.Until(() => silo.SearchTotalAsync(""), t => t >= 103, "every record stored");
 
-        Assert.Equal(103, await Total(silo, ""));
-        Assert.Equal(48, await Total(silo, "kubernetes.namespace_name:shop and not log:*checkout*"));
-        Assert.Equal(5, await Total(silo, "log:\"/checkout 500\""));
-        Assert.Equal(10, await Total(silo, "kubernetes.namespace_name:payments and stream:stderr"));
-        Assert.Equal(1, await Total(silo, "log:\"not json\""));
+        Assert.Equal(103, await silo.SearchTotalAsync(""));
+        Assert.Equal(48, await silo.SearchTotalAsync("kubernetes.namespace_name:shop and not log:*checkout*"));
+        Assert.Equal(5, await silo.SearchTotalAsync("log:\"/checkout 500\""));
+        Assert.Equal(10, await silo.SearchTotalAsync("kubernetes.namespace_name:payments and stream:stderr"));
+        Assert.Equal(1, await silo.SearchTotalAsync("log:\"not json\""));
 
-        var newest = await Search(silo, "kubernetes.namespace_name:payments", 3);
+        var newest = await silo.SearchAsync("kubernetes.namespace_name:payments", 3);
         var times = newest.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("@timestamp").GetString()).ToList();
         Assert.Equal(3, times.Count);
         Assert.Equal(times.OrderDescending(StringComparer.Ordinal), times);
@@ -104,7 +104,7 @@ public sealed class SiloProcessTests
         Assert.Equal("payment 49 authorised", hit.GetProperty("log").GetString());
         Assert.Equal("api", hit.GetProperty("kubernetes").GetProperty("pod_name").GetString());
 
-        var marked = await Search(silo, "pipeline_flags:*", 10);
+        var marked = await silo.SearchAsync("pipeline_flags:*", 10);
         Assert.Equal(3, marked.GetProperty("total").GetInt64());
 
         using var bad = await silo.Http.GetAsync("/api/logs/search?q=" + Uri.EscapeDataString("kubernetes.pod_name:(web or"));
@@ -138,22 +138,16 @@ public sealed class SiloProcessTests
 
         foreach (var ns in new[] { "shop", "payments", "monitoring" })
         {
-            await Eventually.Until(() => Total(silo, $"kubernetes.namespace_name:{ns}"), t => t > 0, $"demo records of {ns}");
+            await Eventually.Until(() => silo.SearchTotalAsync($"kubernetes.namespace_name:{ns}"), t => t > 0, $"demo records of {ns}");
         }
 
         // The demo writes CRI lines split into P/F pieces: they arrive joined.
-        var joined = await Eventually.Until(() => Total(silo, "log:\"payload dump\""), t => t > 0, "a joined long line", TimeSpan.FromSeconds(90));
+        var joined = await Eventually.Until(() => silo.SearchTotalAsync("log:\"payload dump\""), t => t > 0, "a joined long line", TimeSpan.FromSeconds(90));
         Assert.True(joined > 0);
-        var hit = (await Search(silo, "log:\"payload dump\"", 1)).GetProperty("hits")[0];
+        var hit = (await silo.SearchAsync("log:\"payload dump\"", 1)).GetProperty("hits")[0];
         Assert.True(hit.GetProperty("log").GetString()!.Length > 20_000);
 
         // The demo's directories exist before the silo starts: no warning about paths that follow nothing.
         Assert.DoesNotContain("follows no file", silo.Output, StringComparison.Ordinal);
     }
-
-    private static async Task<long> Total(SiloProcess silo, string query) =>
-        (await Search(silo, query, 0)).GetProperty("total").GetInt64();
-
-    private static Task<JsonElement> Search(SiloProcess silo, string query, int limit) =>
-        silo.Http.GetFromJsonAsync<JsonElement>($"/api/logs/search?q={Uri.EscapeDataString(query)}&limit={limit}");
 }

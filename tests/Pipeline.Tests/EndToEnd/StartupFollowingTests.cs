@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -27,7 +26,7 @@ public sealed class StartupFollowingTests
         await using var silo = SiloProcess.Start("--config", config);
         await silo.WaitReadyAsync();
 
-        Assert.Equal(Files, await Gauge(silo, "pipeline_input_files"));
+        Assert.Equal(Files, await silo.MetricAsync("pipeline_input_files"));
         var health = await silo.Http.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
 
@@ -36,8 +35,8 @@ public sealed class StartupFollowingTests
             files[f].Write($"writer-{f} first line", 0);
         }
 
-        await Eventually.Until(() => Total(silo), total => total >= Files, "the first line of every file stored");
-        Assert.Equal(Files, await Total(silo));
+        await Eventually.Until(() => silo.SearchTotalAsync(""), total => total >= Files, "the first line of every file stored");
+        Assert.Equal(Files, await silo.SearchTotalAsync(""));
     }
 
     [Theory]
@@ -78,7 +77,7 @@ public sealed class StartupFollowingTests
         await second.WaitReadyAsync();
         try
         {
-            await Eventually.Until(() => Total(second), total => total >= expected.Count, $"{expected.Count} records stored after the restart", TimeSpan.FromSeconds(120));
+            await Eventually.Until(() => second.SearchTotalAsync(""), total => total >= expected.Count, $"{expected.Count} records stored after the restart", TimeSpan.FromSeconds(120));
         }
         catch (TimeoutException e)
         {
@@ -125,23 +124,9 @@ public sealed class StartupFollowingTests
 
     private static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(100));
 
-    private static async Task<long> Total(SiloProcess silo)
-    {
-        var answer = await silo.Http.GetFromJsonAsync<JsonElement>("/api/logs/search?q=&limit=0");
-        return answer.GetProperty("total").GetInt64();
-    }
-
     private static async Task<List<string>> Messages(SiloProcess silo, int limit)
     {
         var answer = await silo.Http.GetFromJsonAsync<JsonElement>($"/api/logs/search?q=&limit={limit}");
         return [.. answer.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("log").GetString()!)];
-    }
-
-    private static async Task<double> Gauge(SiloProcess silo, string name)
-    {
-        var text = await silo.Http.GetStringAsync("/metrics");
-        return text.Split('\n')
-            .Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 }

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using k8s.Models;
 using Pipeline.Tests.Support;
 using Xunit;
@@ -49,14 +47,14 @@ public sealed class PodMetadataSiloTests
 
         await using var silo = SiloProcess.Start("--config", config);
         await silo.WaitHealthyAsync();
-        await Eventually.Until(() => Total(silo, "kubernetes.labels.app:web"), t => t >= 30, "the web pod's records with their labels");
+        await Eventually.Until(() => silo.SearchTotalAsync("kubernetes.labels.app:web"), t => t >= 30, "the web pod's records with their labels");
 
-        var hit = (await Search(silo, "kubernetes.pod_name:web", 1)).GetProperty("hits")[0].GetProperty("kubernetes");
+        var hit = (await silo.SearchAsync("kubernetes.pod_name:web", 1)).GetProperty("hits")[0].GetProperty("kubernetes");
         Assert.Equal("web", hit.GetProperty("labels").GetProperty("app").GetString());
         Assert.Equal("registry.local/web:1", hit.GetProperty("container_image").GetString());
         Assert.Equal("uid-web", hit.GetProperty("pod_id").GetString());
-        Assert.Equal(0, await Total(silo, "kubernetes.pod_name:noisy"));
-        Assert.Equal(30, await Total(silo, ""));
+        Assert.Equal(0, await silo.SearchTotalAsync("kubernetes.pod_name:noisy"));
+        Assert.Equal(30, await silo.SearchTotalAsync(""));
 
         var metrics = await Eventually.Until(() => silo.Http.GetStringAsync("/metrics"), m => m.Contains("pipeline_log_records_excluded_total{node=\"node-1\"} 30", StringComparison.Ordinal), "the excluded records counted");
         Assert.Contains("pipeline_log_files_excluded{node=\"node-1\"} 1", metrics, StringComparison.Ordinal);
@@ -70,10 +68,4 @@ public sealed class PodMetadataSiloTests
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Uid = "uid-" + name, Labels = labels, Annotations = annotations },
         Spec = new V1PodSpec { NodeName = "node-1", Containers = [new V1Container { Name = "main", Image = $"registry.local/{name}:1" }] },
     };
-
-    private static async Task<long> Total(SiloProcess silo, string query) =>
-        (await Search(silo, query, 0)).GetProperty("total").GetInt64();
-
-    private static Task<JsonElement> Search(SiloProcess silo, string query, int limit) =>
-        silo.Http.GetFromJsonAsync<JsonElement>($"/api/logs/search?q={Uri.EscapeDataString(query)}&limit={limit}");
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Net.Http.Json;
+using System.Globalization;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -86,6 +89,22 @@ public sealed class SiloProcess : IAsyncDisposable
             },
             ok => ok,
             "the silo to answer /healthz");
+    }
+
+    /// <summary><c>/api/logs/search</c> with a KQL query, as JSON.</summary>
+    public Task<JsonElement> SearchAsync(string query, int limit) =>
+        Http.GetFromJsonAsync<JsonElement>($"/api/logs/search?q={Uri.EscapeDataString(query)}&limit={limit}");
+
+    /// <summary>How many records the search API finds for a KQL query.</summary>
+    public async Task<long> SearchTotalAsync(string query) => (await SearchAsync(query, 0)).GetProperty("total").GetInt64();
+
+    /// <summary>The sum over every series of one metric at <c>/metrics</c> (0 when it is not there).</summary>
+    public async Task<double> MetricAsync(string name)
+    {
+        var text = await Http.GetStringAsync("/metrics");
+        return text.Split('\n')
+            .Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 
     /// <summary>Waits for <c>/readyz</c> to answer 200; returns the distinct not-ready reasons it gave before.</summary>

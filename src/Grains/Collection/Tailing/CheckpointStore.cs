@@ -32,6 +32,7 @@ public sealed class CheckpointStore : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
+        DatabasePath = databasePath;
 
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(databasePath));
         if (directory is not null)
@@ -70,6 +71,9 @@ public sealed class CheckpointStore : IDisposable
         _delete = Prepare("DELETE FROM file_checkpoints WHERE file_key = $key;", "$key");
         _selectStale = Prepare("SELECT file_key FROM file_checkpoints WHERE updated_at < $cutoff;", "$cutoff");
     }
+
+    /// <summary>Where the database is; files beside it (<c>.clock</c>) belong to the same node.</summary>
+    public string DatabasePath { get; }
 
     /// <summary>Commits staged and not yet written by <see cref="Flush"/>.</summary>
     public int PendingCount => _staged.Count;

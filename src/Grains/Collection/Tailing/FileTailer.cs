@@ -34,7 +34,9 @@ public sealed partial class FileTailer : IDisposable
     private readonly Dictionary<string, TailedFile> _byPath = new(StringComparer.Ordinal);
     private readonly Dictionary<FileIdentity, TailedFile> _byIdentity = [];
     private readonly Dictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
+    private readonly FileTimeClock _fileClock;
     private DateTimeOffset? _lastRescanAt;
+    private DateTimeOffset? _lastRescanFileTime;
 
     public FileTailer(TailOptions options, CheckpointStore checkpoints, TimeProvider timeProvider, ILogger<FileTailer> logger)
     {
@@ -56,6 +58,7 @@ public sealed partial class FileTailer : IDisposable
         _excludes = [.. options.ExcludePaths.Select(GlobPattern.Parse)];
         _maxLineBytes = options.MaxLineBytes;
         _buffer = new byte[Math.Max(options.ReadBufferBytes, options.MaxLineBytes + 1)];
+        _fileClock = new FileTimeClock(checkpoints.DatabasePath + ".clock", timeProvider);
     }
 
     /// <summary>Files open for reading, in the order they were opened. Stable between two rescans.</summary>
@@ -137,6 +140,11 @@ public sealed partial class FileTailer : IDisposable
         var previousRescan = _lastRescanAt;
         var startup = previousRescan is null;
         _lastRescanAt = now;
+
+        // Moments compared with files' change times are read off the file system's clock.
+        var fileNow = _fileClock.Now();
+        var previousFileNow = _lastRescanFileTime ?? fileNow;
+        _lastRescanFileTime = fileNow;
         RescanWanted = false;
 
         var matched = new List<string>();
@@ -185,8 +193,8 @@ public sealed partial class FileTailer : IDisposable
 
             // A predecessor we have a checkpoint for means this file appeared while we were away: read all of it.
             // After start-up, a new file may come with siblings rotated away since the last rescan, never seen.
-            var hasPredecessor = FollowRotatedWhileAway(path, now, startup ? null : _lastSeen.GetValueOrDefault(path, previousRescan!.Value));
-            Open(path, stat.Identity, now, fromHead: !startup || _options.ReadFromHead || hasPredecessor);
+            var hasPredecessor = FollowRotatedWhileAway(path, now, startup ? null : _lastSeen.GetValueOrDefault(path, previousFileNow));
+            Open(path, stat.Identity, now, fileNow, fromHead: !startup || _options.ReadFromHead || hasPredecessor);
         }
 
         FollowEarlierCopies(now);
@@ -194,7 +202,7 @@ public sealed partial class FileTailer : IDisposable
         RefreshSizes();
         CloseFinished(now);
         ForgetGoneCheckpoints();
-        RememberSeen(seen, now);
+        RememberSeen(seen, fileNow);
     }
 
     /// <summary>
@@ -359,6 +367,7 @@ public sealed partial class FileTailer : IDisposable
         _files.Clear();
         _byPath.Clear();
         _byIdentity.Clear();
+        _fileClock.Dispose();
     }
 
     private int HandOutLines(TailedFile file, ILineSink sink, ReadOnlySpan<byte> data, long dataOffset, long limit)
@@ -482,7 +491,7 @@ public sealed partial class FileTailer : IDisposable
         file.Handle is null || !FileStat.TryGet(file.Handle, out var stat) || stat.LinkCount == 0;
 
     /// <summary>Opens a newly found path and follows it, with a provisional key while it has no complete first line.</summary>
-    private void Open(string path, FileIdentity listed, DateTimeOffset now, bool fromHead)
+    private void Open(string path, FileIdentity listed, DateTimeOffset now, DateTimeOffset fileNow, bool fromHead)
     {
         if (TryOpenForReading(path, logFailure: true) is not { } handle)
         {
@@ -506,7 +515,7 @@ public sealed partial class FileTailer : IDisposable
         if (stat.Identity != listed)
         {
             // Rotated between our stat and our open: the file we listed is now a sibling, and nobody else will look for it.
-            FollowRotatedWhileAway(path, now, now);
+            FollowRotatedWhileAway(path, now, fileNow);
         }
     }
 
@@ -604,7 +613,7 @@ public sealed partial class FileTailer : IDisposable
             start = fromHead || firstLineHash is null ? 0 : FindEndOfLastLine(handle, stat.Size);
         }
 
-        var file = new TailedFile(path, key, stat.Identity, firstLineHash, handle, start, stat.Size) { FollowedAt = _timeProvider.GetUtcNow() };
+        var file = new TailedFile(path, key, stat.Identity, firstLineHash, handle, start, stat.Size) { FollowedAt = _lastRescanFileTime ?? _timeProvider.GetUtcNow() };
         _files.Add(file);
         _byIdentity[stat.Identity] = file;
         FilesOpened++;
