@@ -194,7 +194,7 @@ public sealed partial class FileTailer : IDisposable
             // A predecessor we have a checkpoint for means this file appeared while we were away: read all of it.
             // After start-up, a new file may come with siblings rotated away since the last rescan, never seen.
             var hasPredecessor = FollowRotatedWhileAway(path, now, startup ? null : _lastSeen.GetValueOrDefault(path, previousFileNow));
-            Open(path, stat.Identity, now, fileNow, fromHead: !startup || _options.ReadFromHead || hasPredecessor);
+            Open(path, stat.Identity, now, fileNow, startup, fromHead: !startup || _options.ReadFromHead || hasPredecessor);
         }
 
         FollowEarlierCopies(now);
@@ -491,7 +491,7 @@ public sealed partial class FileTailer : IDisposable
         file.Handle is null || !FileStat.TryGet(file.Handle, out var stat) || stat.LinkCount == 0;
 
     /// <summary>Opens a newly found path and follows it, with a provisional key while it has no complete first line.</summary>
-    private void Open(string path, FileIdentity listed, DateTimeOffset now, DateTimeOffset fileNow, bool fromHead)
+    private void Open(string path, FileIdentity listed, DateTimeOffset now, DateTimeOffset fileNow, bool startup, bool fromHead)
     {
         if (TryOpenForReading(path, logFailure: true) is not { } handle)
         {
@@ -512,9 +512,10 @@ public sealed partial class FileTailer : IDisposable
         }
 
         _byPath[path] = Follow(path, handle, stat, firstLineHash, fromHead);
-        if (stat.Identity != listed)
+        if (!startup && (stat.Identity != listed || firstLineHash is not null))
         {
-            // Rotated between our stat and our open: the file we listed is now a sibling, and nobody else will look for it.
+            // Renamed, or copied and truncated, between our stat and our open: what we listed is now a
+            // sibling, and no later rescan would look for it.
             FollowRotatedWhileAway(path, now, fileNow);
         }
     }
