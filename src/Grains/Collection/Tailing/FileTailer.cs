@@ -82,7 +82,7 @@ public sealed partial class FileTailer : IDisposable
         }
     }
 
-    /// <summary>How far back of the previous rescan a rotated sibling's modification time may lie and still count as unseen.</summary>
+    /// <summary>How far before the moment its path was last seen a sibling's inode change time may lie and still count as rotated unseen.</summary>
     public static readonly TimeSpan SiblingClockSlack = TimeSpan.FromSeconds(2);
 
     /// <summary>True when every file was read to its end as last seen, and rotated-out files have nothing left.</summary>
