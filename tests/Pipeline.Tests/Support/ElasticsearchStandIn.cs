@@ -31,11 +31,19 @@ namespace Pipeline.Tests.Support;
 /// (connections refused), <see cref="FailRequests"/> (a whole request answered 429, 5xx, 401…),
 /// <see cref="AbortRequests"/> (connection dropped), <see cref="HoldResponses"/> (answers that never come),
 /// <see cref="RejectItems"/> (chosen bulk items answered 429 or 5xx) and
-/// <see cref="RejectDocuments"/> (chosen documents refused with a 400 mapping error). What it
-/// received is in <see cref="Counters"/>, <see cref="Requests"/> and the stored documents.
+/// <see cref="RejectDocuments"/> (chosen documents refused with a 400 document parsing error).
+/// What it received is in <see cref="Counters"/>, <see cref="Requests"/> and the stored documents.
+/// </para>
+/// <para>
+/// It is as strict as Elasticsearch 9 where a shipper can get it wrong: documents are parsed
+/// against the index mapping (<see cref="ElasticsearchStandInMapping"/>: dotted names,
+/// <c>subobjects</c>, <c>flattened</c>, <c>ignore_above</c>, dynamic mapping and its limits,
+/// analyzers), index templates are validated before they are installed, Elasticsearch's built-in
+/// <c>logs</c> template makes <c>logs-*-*</c> data streams, and every request is authorized
+/// against <see cref="Privileges"/>, all answered with Elasticsearch's error types and wording.
 /// </para>
 /// </summary>
-public sealed class ElasticsearchStandIn : IAsyncDisposable
+public sealed partial class ElasticsearchStandIn : IAsyncDisposable
 {
     public const string Version = "9.1.0";
 
@@ -134,7 +142,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
     {
         lock (_gate)
         {
-            return _indices[index].Mapping;
+            return Index(index).Mapping;
         }
     }
 
@@ -143,7 +151,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
     {
         lock (_gate)
         {
-            return [.. _indices.Values.Where(i => index is null || i.Name == index)
+            return [.. _indices.Values.Where(i => index is null || i.Name == index || i.DataStream == index)
                 .SelectMany(i => i.Documents.Values).OrderBy(d => d.Sequence)];
         }
     }
@@ -160,8 +168,11 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
     }
 
     /// <summary>Answers 401 unless requests carry HTTP basic credentials for this user.</summary>
-    public void RequireBasicAuth(string user, string password) =>
+    public void RequireBasicAuth(string user, string password)
+    {
         _requiredAuthorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
+        Privileges.User = user;
+    }
 
     /// <summary>Answers 401 unless requests carry <c>Authorization: ApiKey &lt;encoded&gt;</c>.</summary>
     public void RequireApiKey(string encoded) => _requiredAuthorization = "ApiKey " + encoded;
@@ -174,15 +185,20 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
     public void RejectItems(Func<ElasticsearchStandInBulkItem, bool> match, int status = 429, int times = 1)
     {
         var (type, reason) = ItemError(status);
-        AddItemFault(match, status, type, reason, times);
+        AddItemFault(match, status, type, _ => reason, times);
     }
 
-    /// <summary>Refuses matching documents for good with a 400 mapping error, as a mapping conflict does.</summary>
+    /// <summary>
+    /// Refuses matching documents for good with a 400, by default the
+    /// <c>document_parsing_exception</c> Elasticsearch 9 answers a value that does not fit its field.
+    /// </summary>
     public void RejectDocuments(
         Func<ElasticsearchStandInBulkItem, bool> match,
-        string errorType = "mapper_parsing_exception",
-        string reason = "failed to parse field [status] of type [long] in document. Preview of field's value: 'abc'") =>
-        AddItemFault(match, 400, errorType, reason, int.MaxValue);
+        string errorType = "document_parsing_exception",
+        string? reason = null) =>
+        AddItemFault(match, 400, errorType,
+            item => reason ?? $"[1:11] failed to parse field [status] of type [long] in document with id '{item.Id}'. Preview of field's value: 'abc'",
+            int.MaxValue);
 
     /// <summary>
     /// Answers the next <paramref name="times"/> requests whose path starts with
@@ -194,7 +210,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         var (type, reason) = status switch
         {
             401 => ("security_exception", "unable to authenticate user [elastic] for REST request [/_bulk]"),
-            403 => ("security_exception", "action [indices:data/write/bulk] is unauthorized for user [pipeline] with effective roles [viewer]"),
+            403 => ("security_exception", Privileges.DeniedMessage(ActionFor(pathPrefix))),
             429 => ("es_rejected_execution_exception", "rejected execution of coordinating operation [coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, coordinating_operation_bytes=1024, max_coordinating_and_primary_bytes=0]"),
             503 => ("cluster_block_exception", "blocked by: [SERVICE_UNAVAILABLE/2/no master];"),
             413 => ("content_too_long_exception", "request body is too large"),
@@ -277,11 +293,11 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         429 => ("es_rejected_execution_exception", "rejected execution of org.elasticsearch.action.support.replication.TransportWriteAction on EsThreadPoolExecutor[name = standin/write, queue capacity = 10000]"),
         503 => ("unavailable_shards_exception", "[0] primary shard is not active Timeout: [1m]"),
         500 => ("illegal_state_exception", "stand-in shard failure"),
-        400 => ("mapper_parsing_exception", "failed to parse"),
+        400 => ("document_parsing_exception", "[1:2] failed to parse"),
         _ => ("exception", "stand-in item fault"),
     };
 
-    private void AddItemFault(Func<ElasticsearchStandInBulkItem, bool> match, int status, string type, string reason, int times)
+    private void AddItemFault(Func<ElasticsearchStandInBulkItem, bool> match, int status, string type, Func<ElasticsearchStandInBulkItem, string> reason, int times)
     {
         lock (_gate)
         {
@@ -411,6 +427,10 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
             {
                 answer.Error(400, e.Type, e.Message);
             }
+            catch (ElasticsearchStandInRequestException e)
+            {
+                answer.Error(e.Status, e.Error);
+            }
         }
 
         Record(method, path, request.QueryString.Value ?? "", headers, raw.Length, body, bulkIds, answer.Status);
@@ -491,14 +511,18 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         {
             case [] when method is "GET" or "HEAD":
                 Count(c => c with { InfoRequests = c.InfoRequests + 1 });
+                Authorize("cluster:monitor/main");
                 answer.Json(200, Info);
                 return [];
             case ["_bulk"] when method is "POST" or "PUT":
-                return Bulk(null, body, answer);
+                return Bulk(null, body, answer, query);
             case [var index, "_bulk"] when method is "POST" or "PUT":
-                return Bulk(index, body, answer);
+                return Bulk(index, body, answer, query);
             case ["_index_template", var name] when method is "PUT" or "POST":
-                PutTemplate(name, body, answer);
+                PutTemplate(name, body, query, answer);
+                return [];
+            case [var index] when method is "PUT" && !index.StartsWith('_'):
+                CreateIndexRequest(index, body, answer);
                 return [];
             case [var target, "_search"] when method is "GET" or "POST":
                 Search(target, query, body, answer);
@@ -533,7 +557,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         w.WriteEndObject();
     }
 
-    private IReadOnlyList<string?> Bulk(string? pathIndex, byte[] body, Answer answer)
+    private IReadOnlyList<string?> Bulk(string? pathIndex, byte[] body, Answer answer, IQueryCollection query)
     {
         Count(c => c with { BulkRequests = c.BulkRequests + 1 });
         if (body.Length == 0)
@@ -550,7 +574,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
 
         // Parse every line first: a malformed action line fails the whole request, as in Elasticsearch.
         var lines = Encoding.UTF8.GetString(body).Split('\n');
-        var actions = new List<(string Action, string? Index, string? Id, string? Source)>();
+        var actions = new List<(string Action, string? Index, string? Id, string? Source, JsonElement Meta)>();
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].TrimEnd('\r');
@@ -561,6 +585,12 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
 
             using var actionLine = JsonDocument.Parse(line);
             var root = actionLine.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && !root.EnumerateObject().Any())
+            {
+                answer.Error(400, "illegal_argument_exception", $"Malformed action/metadata line [{i + 1}], expected FIELD_NAME but found [END_OBJECT]");
+                return [];
+            }
+
             if (root.ValueKind != JsonValueKind.Object || root.EnumerateObject().Count() != 1)
             {
                 answer.Error(400, "illegal_argument_exception", $"Malformed action/metadata line [{i + 1}], expected START_OBJECT or END_OBJECT but found [{root.ValueKind}]");
@@ -594,8 +624,12 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
                 return [];
             }
 
-            actions.Add((action.Name, index, id, source));
+            actions.Add((action.Name, index, id, source, action.Value.Clone()));
         }
+
+        // The bulk request as a whole needs a write privilege on some index; each item is checked again.
+        Authorize("indices:data/write/bulk");
+        var requireAlias = query["require_alias"].ToString() == "true";
 
         var anyError = false;
         answer.Json(200, w =>
@@ -606,7 +640,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
             w.WriteStartArray("items");
             foreach (var item in actions)
             {
-                anyError |= !WriteItem(w, item.Action, item.Index!, item.Id, item.Source);
+                anyError |= !WriteItem(w, item.Action, item.Index!, item.Id, item.Source, item.Meta, requireAlias);
             }
 
             w.WriteEndArray();
@@ -621,11 +655,11 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         return [.. actions.Select(a => a.Id)];
     }
 
-    private bool WriteItem(Utf8JsonWriter w, string action, string index, string? id, string? sourceText)
+    private bool WriteItem(Utf8JsonWriter w, string action, string index, string? id, string? sourceText, JsonElement meta, bool requireAlias)
     {
         Count(c => c with { BulkItems = c.BulkItems + 1 });
         JsonElement source = default;
-        (int Status, string Type, string Reason)? error = null;
+        (int Status, ElasticsearchStandInError Error)? error = null;
         if (sourceText is not null)
         {
             try
@@ -634,17 +668,28 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
                 source = parsed.RootElement.Clone();
                 if (source.ValueKind != JsonValueKind.Object)
                 {
-                    error = (400, "document_parsing_exception", "[1:1] failed to parse: the document is not a JSON object");
+                    error = (400, new ElasticsearchStandInError("document_parsing_exception", "[1:1] failed to parse: the document is not a JSON object"));
                 }
                 else if (DuplicateMember(source) is { } duplicate)
                 {
-                    error = (400, "document_parsing_exception", $"[1:2] failed to parse: Duplicate field '{duplicate}'");
+                    error = (400, new ElasticsearchStandInError("document_parsing_exception", $"[1:2] failed to parse: Duplicate field '{duplicate}'"));
                 }
             }
             catch (JsonException e)
             {
-                error = (400, "document_parsing_exception", $"[1:1] failed to parse: {e.Message}");
+                error = (400, new ElasticsearchStandInError("document_parsing_exception", $"[1:1] failed to parse: {e.Message}"));
             }
+        }
+
+        // An index action with op_type create is a create, answered under "create".
+        if (action == "index" && meta.TryGetProperty("op_type", out var opType) && opType.GetString() == "create")
+        {
+            action = "create";
+        }
+
+        if (error is null && id is { Length: 0 })
+        {
+            error = (400, new ElasticsearchStandInError("illegal_argument_exception", "if _id is specified it must not be empty"));
         }
 
         id ??= action is "index" or "create" ? Guid.NewGuid().ToString("N")[..20] : null;
@@ -652,11 +697,12 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         var version = 0;
         var result = "";
         long sequence = 0;
+        var answeredIndex = index;
         lock (_gate)
         {
             if (error is null && InvalidIndexName(index) is { } invalid)
             {
-                error = (400, "invalid_index_name_exception", $"Invalid index name [{index}], {invalid}");
+                error = (400, new ElasticsearchStandInError("invalid_index_name_exception", $"Invalid index name [{index}], {invalid}"));
             }
 
             if (error is null)
@@ -671,49 +717,71 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
                             fault.Remaining--;
                         }
 
-                        error = (fault.Status, fault.ErrorType, fault.Reason);
+                        error = (fault.Status, new ElasticsearchStandInError(fault.ErrorType, fault.Reason(item)));
                         break;
                     }
                 }
             }
 
+            ElasticsearchStandInIndex? target = null;
             if (error is null)
             {
-                if (!_indices.TryGetValue(index, out var target))
+                var (found, failureStatus, failure) = WriteTarget(index, requireAlias || (meta.TryGetProperty("require_alias", out var alias) && alias.ValueKind == JsonValueKind.True));
+                target = found;
+                if (failure is not null)
                 {
-                    target = new ElasticsearchStandInIndex(index, ElasticsearchStandInMapping.From(TemplateFor(index)));
-                    _indices[index] = target;
+                    error = (failureStatus, failure);
                 }
+                else if (target!.DataStream is not null && action != "create")
+                {
+                    error = (400, new ElasticsearchStandInError("illegal_argument_exception", "only write ops with an op_type of create are allowed in data streams"));
+                }
+                else if (BulkItemDenial(action, target.DataStream ?? target.Name) is { } denial)
+                {
+                    error = (403, denial);
+                }
+                else
+                {
+                    answeredIndex = target.Name;
+                }
+            }
 
-                var exists = id is not null && target.Documents.TryGetValue(id, out var current);
+            if (error is null)
+            {
+                var exists = id is not null && target!.Documents.TryGetValue(id, out _);
                 switch (action)
                 {
                     case "create" when exists:
-                        version = target.Documents[id!].Version;
-                        error = (409, "version_conflict_engine_exception", $"[{id}]: version conflict, document already exists (current version [{version}])");
+                        version = target!.Documents[id!].Version;
+                        error = (409, new ElasticsearchStandInError("version_conflict_engine_exception", $"[{id}]: version conflict, document already exists (current version [{version}])"));
                         break;
                     case "delete":
                         status = exists ? 200 : 404;
                         result = exists ? "deleted" : "not_found";
                         if (exists)
                         {
-                            target.Documents.Remove(id!);
+                            target!.Documents.Remove(id!);
                         }
 
                         break;
                     case "update":
-                        error = (400, "illegal_argument_exception", "the stand-in does not implement bulk update");
+                        error = (400, new ElasticsearchStandInError("illegal_argument_exception", "the stand-in does not implement bulk update"));
                         break;
                     default:
-                        if (target.Mapping.Index(source, id!) is { } mappingError)
+                        var indexed = target!.Mapping.Index(sourceText!, id!, DynamicTemplates(meta), target.DataStream is not null);
+                        if (indexed.Error is { } refused)
                         {
-                            error = (400, mappingError.Type, mappingError.Reason);
+                            error = (400, refused);
                             break;
                         }
 
                         version = exists ? target.Documents[id!].Version + 1 : 1;
                         sequence = ++_sequence;
-                        target.Documents[id!] = new ElasticsearchStandInDocument(index, id!, source, sequence, version);
+                        target.Documents[id!] = new ElasticsearchStandInDocument(target.Name, id!, source, sequence, version)
+                        {
+                            Fields = indexed.Fields,
+                            Ignored = indexed.Ignored,
+                        };
                         status = exists ? 200 : 201;
                         result = exists ? "updated" : "created";
                         break;
@@ -731,17 +799,14 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
 
         w.WriteStartObject();
         w.WriteStartObject(action);
-        w.WriteString("_index", index);
+        w.WriteString("_index", answeredIndex);
         w.WriteString("_id", id);
-        if (error is { } failure)
+        if (error is { } failed)
         {
-            w.WriteNumber("status", failure.Status);
+            w.WriteNumber("status", failed.Status);
             w.WriteStartObject("error");
-            w.WriteString("type", failure.Type);
-            w.WriteString("reason", failure.Reason);
-            w.WriteString("index_uuid", "c3RhbmRpbi1pbmRleA");
-            w.WriteString("shard", "0");
-            w.WriteString("index", index);
+            failed.Error.WriteMembers(w);
+            WriteErrorIndex(w, failed.Error.Type, answeredIndex);
             w.WriteEndObject();
         }
         else
@@ -762,6 +827,34 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         w.WriteEndObject();
         return error is null;
     }
+
+    // Shard-level failures name their index and shard; document and security errors do not.
+    private static void WriteErrorIndex(Utf8JsonWriter w, string type, string index)
+    {
+        switch (type)
+        {
+            case "document_parsing_exception" or "strict_dynamic_mapping_exception" or "illegal_argument_exception" or "security_exception"
+                or "mapper_parsing_exception" or "invalid_index_name_exception":
+                return;
+            case "index_not_found_exception":
+                w.WriteString("resource.type", "index_or_alias");
+                w.WriteString("resource.id", index);
+                w.WriteString("index_uuid", "_na_");
+                w.WriteString("index", index);
+                return;
+            default:
+                w.WriteString("index_uuid", "c3RhbmRpbi1pbmRleA");
+                w.WriteString("shard", "0");
+                w.WriteString("index", index);
+                return;
+        }
+    }
+
+    // The action line's dynamic_templates: field path → dynamic template name.
+    private static Dictionary<string, string>? DynamicTemplates(JsonElement meta) =>
+        meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("dynamic_templates", out var templates) && templates.ValueKind == JsonValueKind.Object
+            ? templates.EnumerateObject().ToDictionary(t => t.Name, t => t.Value.GetString()!, StringComparer.Ordinal)
+            : null;
 
     private static string? DuplicateMember(JsonElement element)
     {
@@ -820,67 +913,6 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
             : null;
     }
 
-    /// <summary>The body of the highest-priority template whose patterns match the index.</summary>
-    private JsonElement? TemplateFor(string index)
-    {
-        JsonElement? best = null;
-        long bestPriority = long.MinValue;
-        foreach (var (_, template) in _templates)
-        {
-            var priority = template.TryGetProperty("priority", out var p) ? p.GetInt64() : 0;
-            if (Patterns(template).Any(pattern => ElasticsearchStandInText.WildcardMatches(pattern, index)) && priority > bestPriority)
-            {
-                best = template;
-                bestPriority = priority;
-            }
-        }
-
-        return best;
-    }
-
-    private static IEnumerable<string> Patterns(JsonElement template) =>
-        !template.TryGetProperty("index_patterns", out var patterns) ? []
-        : patterns.ValueKind == JsonValueKind.Array ? patterns.EnumerateArray().Select(p => p.GetString()!)
-        : [patterns.GetString()!];
-
-    private void PutTemplate(string name, byte[] body, Answer answer)
-    {
-        Count(c => c with { TemplatePuts = c.TemplatePuts + 1 });
-        using var document = JsonDocument.Parse(body);
-        var template = document.RootElement.Clone();
-        if (!Patterns(template).Any())
-        {
-            answer.Error(400, "action_request_validation_exception", "Validation Failed: 1: index patterns are missing;");
-            return;
-        }
-
-        var priority = template.TryGetProperty("priority", out var p) ? p.GetInt64() : 0;
-        lock (_gate)
-        {
-            // Elasticsearch refuses two templates of the same priority whose patterns overlap.
-            foreach (var (otherName, other) in _templates)
-            {
-                var otherPriority = other.TryGetProperty("priority", out var op) ? op.GetInt64() : 0;
-                if (otherName != name && otherPriority == priority
-                    && Patterns(template).Any(a => Patterns(other).Any(b => ElasticsearchStandInText.WildcardMatches(a, b) || ElasticsearchStandInText.WildcardMatches(b, a))))
-                {
-                    answer.Error(400, "illegal_argument_exception",
-                        $"index template [{name}] has index patterns [{string.Join(", ", Patterns(template))}] matching patterns from existing templates [{otherName}] with patterns ({otherName} => [{string.Join(", ", Patterns(other))}]) that have the same priority [{priority}], multiple index templates may not match during index creation, please use a different priority");
-                    return;
-                }
-            }
-
-            _templates[name] = template;
-        }
-
-        answer.Json(200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteBoolean("acknowledged", true);
-            w.WriteEndObject();
-        });
-    }
-
     private void Search(string target, IQueryCollection query, byte[] body, Answer answer)
     {
         Count(c => c with { Searches = c.Searches + 1 });
@@ -889,40 +921,7 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         var ignoreUnavailable = query["ignore_unavailable"].ToString() == "true";
         var allowNoIndices = query["allow_no_indices"].ToString() != "false";
 
-        List<ElasticsearchStandInIndex> indices;
-        lock (_gate)
-        {
-            indices = [];
-            foreach (var expression in target.Split(','))
-            {
-                if (expression is "_all" or "*")
-                {
-                    indices.AddRange(_indices.Values);
-                }
-                else if (ElasticsearchStandInText.HasWildcard(expression))
-                {
-                    var matched = _indices.Values.Where(i => ElasticsearchStandInText.WildcardMatches(expression, i.Name)).ToList();
-                    if (matched.Count == 0 && !allowNoIndices)
-                    {
-                        answer.Error(404, "index_not_found_exception", $"no such index [{expression}]");
-                        return;
-                    }
-
-                    indices.AddRange(matched);
-                }
-                else if (_indices.TryGetValue(expression, out var index))
-                {
-                    indices.Add(index);
-                }
-                else if (!ignoreUnavailable)
-                {
-                    answer.Error(404, "index_not_found_exception", $"no such index [{expression}]");
-                    return;
-                }
-            }
-
-            indices = [.. indices.Distinct()];
-        }
+        var indices = SearchTargets(target, ignoreUnavailable, allowNoIndices);
 
         var queryClause = request.TryGetProperty("query", out var q) ? q : JsonDocument.Parse("""{"match_all":{}}""").RootElement;
         var size = request.TryGetProperty("size", out var s) ? s.GetInt32() : 10;
@@ -984,6 +983,17 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
                 w.WriteString("_index", hit.Index);
                 w.WriteString("_id", hit.Id);
                 w.WriteNull("_score");
+                if (hit.Ignored.Count > 0)
+                {
+                    w.WriteStartArray("_ignored");
+                    foreach (var ignored in hit.Ignored)
+                    {
+                        w.WriteStringValue(ignored);
+                    }
+
+                    w.WriteEndArray();
+                }
+
                 w.WritePropertyName("_source");
                 hit.Source.WriteTo(w);
                 if (sort.Count > 0)
@@ -1111,18 +1121,20 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
             Body = buffer.ToArray();
         }
 
-        public void Error(int status, string type, string reason) => Json(status, w =>
+        public void Error(int status, string type, string reason) => Error(status, new ElasticsearchStandInError(type, reason));
+
+        public void Error(int status, ElasticsearchStandInError error) => Json(status, w =>
         {
             w.WriteStartObject();
             w.WriteStartObject("error");
             w.WriteStartArray("root_cause");
             w.WriteStartObject();
-            w.WriteString("type", type);
-            w.WriteString("reason", reason);
+            var root = error.RootCause;
+            w.WriteString("type", root.Type);
+            w.WriteString("reason", root.Reason);
             w.WriteEndObject();
             w.WriteEndArray();
-            w.WriteString("type", type);
-            w.WriteString("reason", reason);
+            error.WriteMembers(w);
             w.WriteEndObject();
             w.WriteNumber("status", status);
             w.WriteEndObject();

@@ -1,247 +1,189 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Pipeline.Tests.Support;
 
 /// <summary>
-/// An index's mapping as far as the stand-in needs it: the explicit properties and dynamic
-/// templates of the index template that matched when the index was created, then Elasticsearch's
-/// dynamic mapping (strings become text with a <c>.keyword</c> sub-field, <c>@timestamp</c> a
-/// date) for fields first seen in a document.
+/// An index's mapping: the tree of object and field mappers its template or create request gave
+/// it, grown by dynamic mapping as documents bring new fields, with the index settings and
+/// analyzers that govern both. <see cref="Index"/> parses a document as Elasticsearch does (see
+/// <see cref="ElasticsearchStandInDocumentParser"/>); <see cref="Resolve"/> tells a query where a
+/// field's values are and how to search them.
 /// </summary>
 public sealed class ElasticsearchStandInMapping
 {
-    private readonly Dictionary<string, ElasticsearchStandInFieldType> _explicit = new(StringComparer.Ordinal);
-    private readonly List<(string PathMatch, string? MatchType, ElasticsearchStandInFieldType Type)> _dynamicTemplates = [];
-    private readonly Dictionary<string, ElasticsearchStandInFieldType> _dynamic = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private Dictionary<string, ElasticsearchStandInField> _byPath = new(StringComparer.Ordinal);
 
-    /// <summary>The mapping an index created with no template (or <paramref name="template"/>'s <c>template.mappings</c>) gets.</summary>
-    public static ElasticsearchStandInMapping From(JsonElement? template)
+    internal ElasticsearchStandInMapping(
+        ElasticsearchStandInField root,
+        IReadOnlyList<ElasticsearchStandInDynamicTemplate> dynamicTemplates,
+        ElasticsearchStandInIndexSettings settings,
+        ElasticsearchStandInAnalysis analysis)
     {
-        var mapping = new ElasticsearchStandInMapping();
-        if (template is not { ValueKind: JsonValueKind.Object } body
-            || !body.TryGetProperty("template", out var inner) || inner.ValueKind != JsonValueKind.Object
-            || !inner.TryGetProperty("mappings", out var mappings) || mappings.ValueKind != JsonValueKind.Object)
-        {
-            return mapping;
-        }
-
-        if (mappings.TryGetProperty("properties", out var properties))
-        {
-            mapping.ReadProperties(properties, "");
-        }
-
-        if (mappings.TryGetProperty("dynamic_templates", out var templates) && templates.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var entry in templates.EnumerateArray())
-            {
-                foreach (var named in entry.EnumerateObject())
-                {
-                    var definition = named.Value;
-                    var pathMatch = definition.TryGetProperty("path_match", out var p) ? p.GetString() : null;
-                    pathMatch ??= definition.TryGetProperty("match", out var m) ? m.GetString() : null;
-                    var matchType = definition.TryGetProperty("match_mapping_type", out var t) ? t.GetString() : null;
-                    var type = definition.TryGetProperty("mapping", out var map) && map.TryGetProperty("type", out var mt)
-                        ? MappingType(mt.GetString())
-                        : ElasticsearchStandInFieldType.Unmapped;
-                    if (pathMatch is not null && type != ElasticsearchStandInFieldType.Unmapped)
-                    {
-                        mapping._dynamicTemplates.Add((pathMatch, matchType, type));
-                    }
-                }
-            }
-        }
-
-        return mapping;
+        Root = root;
+        DynamicTemplates = dynamicTemplates;
+        Settings = settings;
+        Analysis = analysis;
+        Reindex();
     }
 
-    /// <summary>The field's type, or <see cref="ElasticsearchStandInFieldType.Unmapped"/> when no document had it.</summary>
-    public ElasticsearchStandInFieldType TypeOf(string path)
+    public ElasticsearchStandInIndexSettings Settings { get; }
+
+    public ElasticsearchStandInAnalysis Analysis { get; }
+
+    /// <summary>How many fields count against <c>index.mapping.total_fields.limit</c>: every object, field and multi-field.</summary>
+    public long TotalFieldsCount { get; private set; }
+
+    /// <summary>The full path of every mapped object, field and multi-field.</summary>
+    public IReadOnlyCollection<string> FieldPaths
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _byPath.Keys.Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    internal ElasticsearchStandInField Root { get; }
+
+    internal IReadOnlyList<ElasticsearchStandInDynamicTemplate> DynamicTemplates { get; }
+
+    internal bool DateDetection { get; init; } = true;
+
+    internal bool NumericDetection { get; init; }
+
+    internal IReadOnlyList<string> DynamicDateFormats { get; init; } = ElasticsearchStandInDates.DefaultDynamicFormats;
+
+    /// <summary>
+    /// Reads a <c>mappings</c> body for an index with <paramref name="settings"/>. A bad analysis
+    /// definition throws its own error; a bad mapping throws <c>mapper_parsing_exception</c>
+    /// "Failed to parse mapping: …" wrapping the reason, as Elasticsearch's MapperService does.
+    /// </summary>
+    public static ElasticsearchStandInMapping Parse(JsonElement? mappings, ElasticsearchStandInIndexSettings settings)
+    {
+        var analysis = ElasticsearchStandInAnalysis.Build(settings);
+        try
+        {
+            return new ElasticsearchStandInMappingParser(analysis).Parse(mappings, settings);
+        }
+        catch (ElasticsearchStandInRequestException e)
+        {
+            throw new ElasticsearchStandInRequestException(400, e.Error.WrappedIn("mapper_parsing_exception", "Failed to parse mapping: " + e.Error.Reason));
+        }
+    }
+
+    /// <summary>The mapping of an index created with neither template nor mappings.</summary>
+    public static ElasticsearchStandInMapping Empty() => Parse(null, ElasticsearchStandInIndexSettings.Empty);
+
+    /// <summary>The field's type, or <see cref="ElasticsearchStandInFieldType.Unmapped"/>; a key of a flattened field is a keyword.</summary>
+    public ElasticsearchStandInFieldType TypeOf(string path) => Resolve(path)?.Kind ?? ElasticsearchStandInFieldType.Unmapped;
+
+    /// <summary>
+    /// Where a query's field name points: a mapped field or multi-field by its full path, or a key
+    /// of a flattened field (<c>kubernetes.labels.app.kubernetes.io/name</c> is the key
+    /// <c>app.kubernetes.io/name</c> of <c>kubernetes.labels</c>). Null when nothing is mapped there.
+    /// </summary>
+    public ElasticsearchStandInResolvedField? Resolve(string path)
     {
         if (path is "_id" or "_index")
         {
-            return ElasticsearchStandInFieldType.Keyword;
+            return new ElasticsearchStandInResolvedField(path, ElasticsearchStandInFieldType.Keyword, null);
         }
 
-        lock (_dynamic)
+        lock (_gate)
         {
-            if (_explicit.TryGetValue(path, out var type) || _dynamic.TryGetValue(path, out type))
+            if (_byPath.TryGetValue(path, out var field))
             {
-                return type;
-            }
-
-            // Dynamic mapping gives every text field a keyword sub-field.
-            if (path.EndsWith(".keyword", StringComparison.Ordinal)
-                && _dynamic.TryGetValue(path[..^".keyword".Length], out var parent) && parent == ElasticsearchStandInFieldType.Text)
-            {
-                return ElasticsearchStandInFieldType.Keyword;
-            }
-        }
-
-        return ElasticsearchStandInFieldType.Unmapped;
-    }
-
-    /// <summary>
-    /// Checks a document against the mapping and adds its new fields, as indexing does; returns
-    /// the Elasticsearch error (type, reason) when a value does not fit its field.
-    /// </summary>
-    public (string Type, string Reason)? Index(JsonElement source, string id)
-    {
-        lock (_dynamic)
-        {
-            var added = new List<string>();
-            var error = Check(source, "", id, added);
-            if (error is not null)
-            {
-                foreach (var path in added)
+                var analyzer = field.Kind switch
                 {
-                    _dynamic.Remove(path);
+                    ElasticsearchStandInFieldType.Text => (field.SearchAnalyzer ?? field.Analyzer) is { } name ? Analysis.Analyzer(name) : Analysis.DefaultSearch,
+                    ElasticsearchStandInFieldType.Keyword when field.Normalizer is { } normalizer => Analysis.Normalizer(normalizer),
+                    _ => null,
+                };
+                return new ElasticsearchStandInResolvedField(path, field.Kind, analyzer);
+            }
+
+            for (var dot = path.LastIndexOf('.'); dot > 0; dot = path.LastIndexOf('.', dot - 1))
+            {
+                if (_byPath.TryGetValue(path[..dot], out var owner) && owner.Type == "flattened")
+                {
+                    return new ElasticsearchStandInResolvedField(path, ElasticsearchStandInFieldType.Keyword, null);
                 }
-            }
-
-            return error;
-        }
-    }
-
-    private (string Type, string Reason)? Check(JsonElement node, string prefix, string id, List<string> added)
-    {
-        foreach (var member in node.EnumerateObject())
-        {
-            var path = prefix.Length == 0 ? member.Name : $"{prefix}.{member.Name}";
-            if (prefix.Length == 0 && member.Name is "_id" or "_index" or "_source" or "_routing" or "_version" or "_seq_no")
-            {
-                return ("document_parsing_exception",
-                    $"[1:2] Field [{member.Name}] is a metadata field and cannot be added inside a document. Use the index API request parameters.");
-            }
-
-            var error = CheckValue(member.Value, path, id, added);
-            if (error is not null)
-            {
-                return error;
             }
         }
 
         return null;
     }
 
-    private (string Type, string Reason)? CheckValue(JsonElement value, string path, string id, List<string> added)
+    /// <summary>
+    /// Parses a document as indexing does and, when it is accepted, adds the fields it brought to
+    /// the mapping. <paramref name="dynamicTemplates"/> is the bulk action's <c>dynamic_templates</c>
+    /// (field path → template name); <paramref name="dataStream"/> requires <c>@timestamp</c>.
+    /// </summary>
+    public ElasticsearchStandInParsedDocument Index(string sourceText, string id, IReadOnlyDictionary<string, string>? dynamicTemplates = null, bool dataStream = false)
     {
-        switch (value.ValueKind)
+        var source = ElasticsearchStandInSourceValue.Parse(sourceText);
+        lock (_gate)
         {
-            case JsonValueKind.Null:
-                return null;
-            case JsonValueKind.Array:
-                foreach (var item in value.EnumerateArray())
+            var parser = new ElasticsearchStandInDocumentParser(this, id, dynamicTemplates);
+            var parsed = parser.Parse(source, dataStream, Encoding.UTF8.GetByteCount(sourceText));
+            if (parsed.Error is null && parser.Added.Count > 0)
+            {
+                foreach (var (parent, field) in parser.Added)
                 {
-                    if (CheckValue(item, path, id, added) is { } error)
-                    {
-                        return error;
-                    }
+                    parent.Properties[field.Name] = field;
                 }
 
-                return null;
-        }
-
-        var seen = Known(path);
-        var kind = value.ValueKind switch
-        {
-            JsonValueKind.Object => ElasticsearchStandInFieldType.Object,
-            JsonValueKind.Number => ElasticsearchStandInFieldType.Number,
-            JsonValueKind.True or JsonValueKind.False => ElasticsearchStandInFieldType.Boolean,
-            _ => ElasticsearchStandInFieldType.Text,
-        };
-        if (seen == ElasticsearchStandInFieldType.Unmapped)
-        {
-            seen = Dynamic(path, kind);
-            _dynamic[path] = seen;
-            added.Add(path);
-        }
-
-        if (seen == ElasticsearchStandInFieldType.Object)
-        {
-            return kind == ElasticsearchStandInFieldType.Object
-                ? Check(value, path, id, added)
-                : ("document_parsing_exception",
-                    $"[1:2] object mapping for [{path}] tried to parse field [{path}] as object, but found a concrete value");
-        }
-
-        if (kind == ElasticsearchStandInFieldType.Object)
-        {
-            return ("document_parsing_exception",
-                $"[1:2] failed to parse field [{path}] of type [{Name(seen)}] in document with id '{id}'. Preview of field's value: '{value.GetRawText()}'");
-        }
-
-        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
-        var fits = seen switch
-        {
-            ElasticsearchStandInFieldType.Number => ElasticsearchStandInText.TryParseNumber(text, out _),
-            ElasticsearchStandInFieldType.Boolean => text is "true" or "false",
-            ElasticsearchStandInFieldType.Date => Pipeline.Grains.Search.Kql.KqlTimestamp.TryParse(text, out _, out _),
-            _ => true,
-        };
-        return fits
-            ? null
-            : ("document_parsing_exception",
-                $"[1:2] failed to parse field [{path}] of type [{Name(seen)}] in document with id '{id}'. Preview of field's value: '{text}'");
-    }
-
-    private ElasticsearchStandInFieldType Known(string path) =>
-        _explicit.TryGetValue(path, out var type) || _dynamic.TryGetValue(path, out type) ? type : ElasticsearchStandInFieldType.Unmapped;
-
-    private ElasticsearchStandInFieldType Dynamic(string path, ElasticsearchStandInFieldType kind)
-    {
-        foreach (var (pathMatch, matchType, type) in _dynamicTemplates)
-        {
-            var typeFits = matchType is null or "*"
-                || (matchType == "string" && kind == ElasticsearchStandInFieldType.Text)
-                || (matchType == "object" && kind == ElasticsearchStandInFieldType.Object)
-                || (matchType is "long" or "double" && kind == ElasticsearchStandInFieldType.Number)
-                || (matchType == "boolean" && kind == ElasticsearchStandInFieldType.Boolean);
-            if (typeFits && ElasticsearchStandInText.WildcardMatches(pathMatch, path))
-            {
-                return type;
+                Reindex();
             }
-        }
 
-        return path == "@timestamp" && kind == ElasticsearchStandInFieldType.Text ? ElasticsearchStandInFieldType.Date : kind;
-    }
-
-    private void ReadProperties(JsonElement properties, string prefix)
-    {
-        if (properties.ValueKind != JsonValueKind.Object)
-        {
-            return;
-        }
-
-        foreach (var property in properties.EnumerateObject())
-        {
-            var path = prefix.Length == 0 ? property.Name : $"{prefix}.{property.Name}";
-            if (property.Value.TryGetProperty("properties", out var nested))
-            {
-                _explicit[path] = ElasticsearchStandInFieldType.Object;
-                ReadProperties(nested, path);
-            }
-            else if (property.Value.TryGetProperty("type", out var type))
-            {
-                _explicit[path] = MappingType(type.GetString());
-            }
+            return parsed;
         }
     }
 
-    private static ElasticsearchStandInFieldType MappingType(string? type) => type switch
+    /// <summary>The mapping as <c>GET {index}/_mapping</c> shows its <c>mappings</c> part.</summary>
+    public string ToJson()
     {
-        "keyword" or "constant_keyword" or "wildcard" => ElasticsearchStandInFieldType.Keyword,
-        "text" or "match_only_text" => ElasticsearchStandInFieldType.Text,
-        "date" or "date_nanos" => ElasticsearchStandInFieldType.Date,
-        "long" or "integer" or "short" or "byte" or "double" or "float" or "half_float" or "scaled_float" or "unsigned_long" => ElasticsearchStandInFieldType.Number,
-        "boolean" => ElasticsearchStandInFieldType.Boolean,
-        "object" => ElasticsearchStandInFieldType.Object,
-        _ => ElasticsearchStandInFieldType.Unmapped,
-    };
+        lock (_gate)
+        {
+            var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                Root.WriteObjectOptions(writer);
+                writer.WriteEndObject();
+            }
 
-    private static string Name(ElasticsearchStandInFieldType type) => type switch
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+    }
+
+    private void Reindex()
     {
-        ElasticsearchStandInFieldType.Number => "long",
-        ElasticsearchStandInFieldType.Date => "date",
-        _ => type.ToString().ToLowerInvariant(),
-    };
+        var byPath = new Dictionary<string, ElasticsearchStandInField>(StringComparer.Ordinal);
+        void Visit(ElasticsearchStandInField field)
+        {
+            byPath[field.Path] = field;
+            foreach (var sub in field.Fields.Values)
+            {
+                Visit(sub);
+            }
+
+            foreach (var child in field.Properties.Values)
+            {
+                Visit(child);
+            }
+        }
+
+        foreach (var child in Root.Properties.Values)
+        {
+            Visit(child);
+        }
+
+        _byPath = byPath;
+        TotalFieldsCount = Root.Properties.Values.Sum(p => p.TotalFieldsCount);
+    }
 }

@@ -11,8 +11,12 @@ namespace Pipeline.Tests.Support;
 /// minimum_should_match, must_not), <c>match</c>, <c>match_phrase</c>, <c>multi_match</c> over
 /// given fields, <c>query_string</c> of one term, <c>wildcard</c>, <c>prefix</c>, <c>range</c>,
 /// <c>exists</c>, <c>term</c>, <c>terms</c>, <c>ids</c>, <c>match_all</c>, <c>match_none</c>.
-/// Keyword fields compare exactly, text fields by lowercase words, dates by time (a date names
-/// its whole span, rounded the way Elasticsearch rounds range bounds), numbers numerically.
+/// Field names resolve through the index mapping (<see cref="ElasticsearchStandInMapping.Resolve"/>),
+/// so a key of a flattened field is searchable by <c>field.key</c> and an unmapped field matches
+/// nothing. Queries compare with what was indexed, not with the source: keyword fields exactly,
+/// text fields by the terms of the field's analyzer (query text analyzed by its search analyzer),
+/// dates by time (a date names its whole span, rounded the way Elasticsearch rounds range
+/// bounds), numbers numerically.
 /// </summary>
 internal static class ElasticsearchStandInQuery
 {
@@ -44,7 +48,7 @@ internal static class ElasticsearchStandInQuery
                 "wildcard" => Wildcard(clause.Value, document, index, prefix: false),
                 "prefix" => Wildcard(clause.Value, document, index, prefix: true),
                 "range" => Range(clause.Value, document, index),
-                "exists" => Exists(FieldName(clause.Value), document),
+                "exists" => Exists(FieldName(clause.Value), document, index),
                 "term" => Term(clause.Value, document, index),
                 "terms" => Terms(clause.Value, document, index),
                 "ids" => Ids(clause.Value, document),
@@ -131,38 +135,44 @@ internal static class ElasticsearchStandInQuery
         return MatchValue(field, ScalarText(query), document, index, phrase, and);
     }
 
+    /// <summary>
+    /// A match query on one field: text is analyzed with the field's search analyzer and compared
+    /// term by term (all terms in order for a phrase); other types compare the whole value.
+    /// </summary>
     private static bool MatchValue(string field, string query, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index, bool phrase, bool and)
     {
-        switch (index.Mapping.TypeOf(field))
+        if (index.Mapping.Resolve(field) is not { } resolved)
+        {
+            return false;
+        }
+
+        var values = Indexed(document, resolved);
+        switch (resolved.Kind)
         {
             case ElasticsearchStandInFieldType.Text:
-                var words = ElasticsearchStandInText.Tokens(query);
+                var words = resolved.SearchAnalyzer!.Analyze(query);
                 if (words.Count == 0)
                 {
                     return false;
                 }
 
-                foreach (var value in Strings(document, field))
-                {
-                    var tokens = ElasticsearchStandInText.Tokens(value);
-                    if (phrase ? ContainsPhrase(tokens, words) : and ? words.All(tokens.Contains) : words.Any(tokens.Contains))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
+                return values.Any(v => phrase ? ContainsPhrase(v.Tokens, words)
+                    : and ? words.All(w => v.Tokens.Any(t => t.Term == w.Term))
+                    : words.Any(w => v.Tokens.Any(t => t.Term == w.Term)));
             case ElasticsearchStandInFieldType.Date:
                 if (!KqlTimestamp.TryParse(query, out var start, out var end))
                 {
                     throw new ElasticsearchStandInQueryException("parse_exception", $"failed to parse date field [{query}] with format [strict_date_optional_time||epoch_millis]");
                 }
 
-                return Times(document, field).Any(t => t >= start && t < end);
+                return values.Any(v => v.Nanos >= start && v.Nanos < end);
             case ElasticsearchStandInFieldType.Number:
-                return ElasticsearchStandInText.TryParseNumber(query, out var number) && Numbers(document, field).Any(n => n == number);
+                return ElasticsearchStandInText.TryParseNumber(query, out var number) && values.Any(v => v.Number == number);
+            case ElasticsearchStandInFieldType.Object:
+                return false;
             default:
-                return Strings(document, field).Any(v => v == query);
+                var normalized = Normalized(resolved, query);
+                return values.Any(v => v.Text == normalized);
         }
     }
 
@@ -201,24 +211,29 @@ internal static class ElasticsearchStandInQuery
         var hasWildcard = ElasticsearchStandInText.HasWildcard(query);
         foreach (var field in fields)
         {
-            var type = index.Mapping.TypeOf(field);
+            if (index.Mapping.Resolve(field) is not { } resolved)
+            {
+                continue;
+            }
+
             if (!hasWildcard)
             {
-                if (MatchValue(field, ElasticsearchStandInText.Unescape(query), document, index, phrase: type == ElasticsearchStandInFieldType.Text, and: false))
+                // One term that analyzes into several words is searched as a phrase.
+                if (MatchValue(field, ElasticsearchStandInText.Unescape(query), document, index, phrase: resolved.Kind == ElasticsearchStandInFieldType.Text, and: false))
                 {
                     return true;
                 }
             }
-            else if (type == ElasticsearchStandInFieldType.Text)
+            else if (resolved.Kind == ElasticsearchStandInFieldType.Text)
             {
-                // analyze_wildcard: the pattern is lowercased and matched against each word.
-                var pattern = query.ToLowerInvariant();
-                if (Strings(document, field).SelectMany(ElasticsearchStandInText.Tokens).Any(t => ElasticsearchStandInText.WildcardMatches(pattern, t)))
+                // analyze_wildcard: the pattern goes through the analyzer's per-character filters, then matches each term.
+                var pattern = resolved.SearchAnalyzer!.Normalize(query);
+                if (Indexed(document, resolved).SelectMany(v => v.Tokens).Any(t => ElasticsearchStandInText.WildcardMatches(pattern, t.Term)))
                 {
                     return true;
                 }
             }
-            else if (Strings(document, field).Any(v => ElasticsearchStandInText.WildcardMatches(query, v)))
+            else if (Indexed(document, resolved).Any(v => ElasticsearchStandInText.WildcardMatches(query, v.Text)))
             {
                 return true;
             }
@@ -236,16 +251,28 @@ internal static class ElasticsearchStandInQuery
         var caseInsensitive = options.ValueKind == JsonValueKind.Object
             && options.TryGetProperty("case_insensitive", out var ci) && ci.ValueKind == JsonValueKind.True;
         var pattern = prefix ? Escape(value) + "*" : value;
-        var candidates = index.Mapping.TypeOf(field) == ElasticsearchStandInFieldType.Text
-            ? Strings(document, field).SelectMany(ElasticsearchStandInText.Tokens)
-            : Strings(document, field);
+        if (index.Mapping.Resolve(field) is not { } resolved)
+        {
+            return false;
+        }
+
+        if (resolved.Kind is not (ElasticsearchStandInFieldType.Text or ElasticsearchStandInFieldType.Keyword or ElasticsearchStandInFieldType.Flattened))
+        {
+            throw new ElasticsearchStandInQueryException("query_shard_exception",
+                $"Can only use {(prefix ? "prefix" : "wildcard")} queries on keyword and text fields - not on [{field}] which is of type [{TypeName(resolved.Kind)}]");
+        }
+
+        var candidates = resolved.Kind == ElasticsearchStandInFieldType.Text
+            ? Indexed(document, resolved).SelectMany(t => t.Tokens).Select(t => t.Term)
+            : Indexed(document, resolved).Select(t => t.Text);
         return candidates.Any(c => ElasticsearchStandInText.WildcardMatches(pattern, c, caseInsensitive));
     }
 
     private static bool Range(JsonElement body, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index)
     {
         var (field, bounds) = SingleField(body);
-        var type = index.Mapping.TypeOf(field);
+        var resolved = index.Mapping.Resolve(field);
+        var values = resolved is null ? [] : Indexed(document, resolved);
         foreach (var bound in bounds.EnumerateObject())
         {
             if (bound.Name is "format" or "time_zone" or "boost" or "relation")
@@ -264,15 +291,15 @@ internal static class ElasticsearchStandInQuery
             }
 
             var text = ScalarText(bound.Value);
-            var inRange = type switch
+            var inRange = resolved?.Kind switch
             {
-                ElasticsearchStandInFieldType.Date => DateInRange(document, field, bound.Name, text),
+                null => false,
+                ElasticsearchStandInFieldType.Date => DateInRange(values, bound.Name, text),
                 ElasticsearchStandInFieldType.Number => ElasticsearchStandInText.TryParseNumber(text, out var limit)
-                    ? Numbers(document, field).Any(n => Compare(n.CompareTo(limit), bound.Name))
+                    ? values.Any(n => Compare(n.Number!.Value.CompareTo(limit), bound.Name))
                     : throw new ElasticsearchStandInQueryException("number_format_exception", $"For input string: \"{text}\""),
-                ElasticsearchStandInFieldType.Text => Strings(document, field).SelectMany(ElasticsearchStandInText.Tokens)
-                    .Any(t => Compare(string.CompareOrdinal(t, text), bound.Name)),
-                _ => Strings(document, field).Any(v => Compare(string.CompareOrdinal(v, text), bound.Name)),
+                ElasticsearchStandInFieldType.Text => values.SelectMany(v => v.Tokens).Any(t => Compare(string.CompareOrdinal(t.Term, text), bound.Name)),
+                _ => values.Any(v => Compare(string.CompareOrdinal(v.Text, text), bound.Name)),
             };
             if (!inRange)
             {
@@ -280,10 +307,10 @@ internal static class ElasticsearchStandInQuery
             }
         }
 
-        return Exists(field, document);
+        return values.Count > 0;
     }
 
-    private static bool DateInRange(ElasticsearchStandInDocument document, string field, string op, string bound)
+    private static bool DateInRange(IReadOnlyList<ElasticsearchStandInIndexedValue> values, string op, string bound)
     {
         if (!KqlTimestamp.TryParse(bound, out var start, out var end))
         {
@@ -291,12 +318,12 @@ internal static class ElasticsearchStandInQuery
         }
 
         // Elasticsearch rounds a bound to its span: gt and lte to its end, gte and lt to its start.
-        return Times(document, field).Any(t => op switch
+        return values.Any(v => op switch
         {
-            "gt" => t >= end,
-            "gte" => t >= start,
-            "lt" => t < start,
-            _ => t < end,
+            "gt" => v.Nanos >= end,
+            "gte" => v.Nanos >= start,
+            "lt" => v.Nanos < start,
+            _ => v.Nanos < end,
         });
     }
 
@@ -321,21 +348,33 @@ internal static class ElasticsearchStandInQuery
         return values.EnumerateArray().Any(v => TermMatches(field, ScalarText(v), document, index));
     }
 
+    // A term query is not analyzed: on a text field it must equal one indexed term.
     private static bool TermMatches(string field, string value, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index) =>
-        index.Mapping.TypeOf(field) switch
+        index.Mapping.Resolve(field) is { } resolved && resolved.Kind switch
         {
-            ElasticsearchStandInFieldType.Text => Strings(document, field).SelectMany(ElasticsearchStandInText.Tokens).Contains(value),
-            ElasticsearchStandInFieldType.Number => ElasticsearchStandInText.TryParseNumber(value, out var n) && Numbers(document, field).Contains(n),
-            ElasticsearchStandInFieldType.Date => MatchValue(field, value, document, index, phrase: false, and: false),
-            _ => Strings(document, field).Contains(value),
+            ElasticsearchStandInFieldType.Text => Indexed(document, resolved).SelectMany(v => v.Tokens).Any(t => t.Term == value),
+            ElasticsearchStandInFieldType.Number or ElasticsearchStandInFieldType.Date => MatchValue(field, value, document, index, phrase: false, and: false),
+            ElasticsearchStandInFieldType.Object => false,
+            _ => Indexed(document, resolved).Any(v => v.Text == Normalized(resolved, value)),
         };
 
     private static bool Ids(JsonElement body, ElasticsearchStandInDocument document) =>
         body.GetProperty("values").EnumerateArray().Any(v => v.GetString() == document.Id);
 
-    private static bool Exists(string field, ElasticsearchStandInDocument document) =>
-        field is "_id" or "_index" || Values(document, field).Any(v => v.ValueKind is not JsonValueKind.Null
-            && (v.ValueKind != JsonValueKind.Object || v.EnumerateObject().Any()));
+    private static bool Exists(string field, ElasticsearchStandInDocument document, ElasticsearchStandInIndex index)
+    {
+        if (field is "_id" or "_index")
+        {
+            return true;
+        }
+
+        return index.Mapping.Resolve(field) switch
+        {
+            null => false,
+            { Kind: ElasticsearchStandInFieldType.Object } => document.Fields.Any(f => f.Key.StartsWith(field + ".", StringComparison.Ordinal) && f.Value.Count > 0),
+            { } resolved => Indexed(document, resolved).Count > 0,
+        };
+    }
 
     private static string FieldName(JsonElement body) => body.GetProperty("field").GetString()!;
 
@@ -367,23 +406,12 @@ internal static class ElasticsearchStandInQuery
         _ => throw new ElasticsearchStandInQueryException("parsing_exception", $"expected a value, found {value.ValueKind}"),
     };
 
-    private static bool ContainsPhrase(List<string> tokens, List<string> words)
+    // The query's terms at the same distances from each other as in the query (a removed stop word leaves a gap).
+    private static bool ContainsPhrase(IReadOnlyList<ElasticsearchStandInToken> tokens, List<ElasticsearchStandInToken> words)
     {
-        for (var i = 0; i + words.Count <= tokens.Count; i++)
-        {
-            var all = true;
-            for (var j = 0; j < words.Count && all; j++)
-            {
-                all = tokens[i + j] == words[j];
-            }
-
-            if (all)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        var positions = tokens.ToLookup(t => t.Term, t => t.Position, StringComparer.Ordinal);
+        return positions[words[0].Term].Any(first =>
+            words.All(w => positions[w.Term].Contains(first + w.Position - words[0].Position)));
     }
 
     private static string Escape(string literal)
@@ -402,87 +430,33 @@ internal static class ElasticsearchStandInQuery
         return builder.ToString();
     }
 
-    /// <summary>The values of a field: leaves of nested objects and of dotted member names alike, arrays flattened.</summary>
-    public static IEnumerable<JsonElement> Values(ElasticsearchStandInDocument document, string field)
+    /// <summary>The values of a field as the documents had them (for sort values).</summary>
+    public static IEnumerable<JsonElement> Values(ElasticsearchStandInDocument document, string field) => field switch
     {
-        var values = new List<JsonElement>();
-        switch (field)
-        {
-            case "_id":
-                values.Add(JsonSerializer.SerializeToElement(document.Id));
-                break;
-            case "_index":
-                values.Add(JsonSerializer.SerializeToElement(document.Index));
-                break;
-            default:
-                Collect(document.Source, field, values);
-                break;
-        }
-
-        return values;
-    }
-
-    private static void Collect(JsonElement node, string path, List<JsonElement> into)
-    {
-        if (node.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in node.EnumerateArray())
-            {
-                Collect(item, path, into);
-            }
-
-            return;
-        }
-
-        if (node.ValueKind != JsonValueKind.Object)
-        {
-            return;
-        }
-
-        foreach (var member in node.EnumerateObject())
-        {
-            if (member.Name == path)
-            {
-                Flatten(member.Value, into);
-            }
-            else if (path.Length > member.Name.Length && path[member.Name.Length] == '.' && path.StartsWith(member.Name, StringComparison.Ordinal))
-            {
-                Collect(member.Value, path[(member.Name.Length + 1)..], into);
-            }
-        }
-    }
-
-    private static void Flatten(JsonElement value, List<JsonElement> into)
-    {
-        if (value.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in value.EnumerateArray())
-            {
-                Flatten(item, into);
-            }
-        }
-        else if (value.ValueKind != JsonValueKind.Null)
-        {
-            into.Add(value);
-        }
-    }
-
-    private static IEnumerable<string> Strings(ElasticsearchStandInDocument document, string field)
-    {
-        // A dynamic ".keyword" sub-field holds its text parent's values.
-        var source = field.EndsWith(".keyword", StringComparison.Ordinal) && !Values(document, field).Any()
-            ? field[..^".keyword".Length]
-            : field;
-        return Values(document, source).Where(v => v.ValueKind != JsonValueKind.Object)
-            .Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText());
-    }
-
-    private static IEnumerable<double> Numbers(ElasticsearchStandInDocument document, string field) =>
-        Strings(document, field).Select(s => ElasticsearchStandInText.TryParseNumber(s, out var n) ? (double?)n : null)
-            .Where(n => n is not null).Select(n => n!.Value);
+        "_id" => [JsonSerializer.SerializeToElement(document.Id)],
+        "_index" => [JsonSerializer.SerializeToElement(document.Index)],
+        _ => document.Fields.TryGetValue(field, out var values) ? values.Select(v => v.Source) : [],
+    };
 
     /// <summary>Unix nanoseconds of a date field's values.</summary>
     public static IEnumerable<long> Times(ElasticsearchStandInDocument document, string field) =>
-        Strings(document, field).Select(s => KqlTimestamp.TryParse(s, out var start, out _) ? (long?)start : null)
-            .Where(t => t is not null).Select(t => t!.Value);
+        document.Fields.TryGetValue(field, out var values) ? values.Where(v => v.Nanos is not null).Select(v => v.Nanos!.Value) : [];
+
+    private static IReadOnlyList<ElasticsearchStandInIndexedValue> Indexed(ElasticsearchStandInDocument document, ElasticsearchStandInResolvedField field) =>
+        field.Path switch
+        {
+            "_id" => [new(ElasticsearchStandInFieldType.Keyword, document.Id, default)],
+            "_index" => [new(ElasticsearchStandInFieldType.Keyword, document.Index, default)],
+            _ => document.Fields.TryGetValue(field.Path, out var values) ? values : [],
+        };
+
+    // A keyword's normalizer applies to query values too.
+    private static string Normalized(ElasticsearchStandInResolvedField field, string value) =>
+        field.SearchAnalyzer is { } normalizer ? string.Concat(normalizer.Terms(value)) : value;
+
+    private static string TypeName(ElasticsearchStandInFieldType type) => type switch
+    {
+        ElasticsearchStandInFieldType.Number => "long",
+        _ => type.ToString().ToLowerInvariant(),
+    };
 }

@@ -4,37 +4,12 @@ using System.Text;
 namespace Pipeline.Tests.Support;
 
 /// <summary>
-/// How the Elasticsearch stand-in analyses text and matches patterns. Text fields are cut into
-/// lowercase words (runs of letters and digits): close to Elasticsearch's standard analyzer for
-/// log lines, which differs only in keeping <c>a.b</c> and <c>a_b</c> together as one token.
+/// Pattern matching and number parsing the Elasticsearch stand-in shares between its request
+/// handling and its query evaluation. Analysis (tokenizers, filters) lives in
+/// <see cref="ElasticsearchStandInAnalysis"/>.
 /// </summary>
 internal static class ElasticsearchStandInText
 {
-    public static List<string> Tokens(string text)
-    {
-        var tokens = new List<string>();
-        var current = new StringBuilder();
-        foreach (var rune in text.EnumerateRunes())
-        {
-            if (Rune.IsLetterOrDigit(rune))
-            {
-                current.Append(Rune.ToLowerInvariant(rune).ToString());
-            }
-            else if (current.Length > 0)
-            {
-                tokens.Add(current.ToString());
-                current.Clear();
-            }
-        }
-
-        if (current.Length > 0)
-        {
-            tokens.Add(current.ToString());
-        }
-
-        return tokens;
-    }
-
     /// <summary>
     /// Elasticsearch's wildcard syntax: <c>*</c> any characters, <c>?</c> one character, a
     /// backslash makes the next character literal.
