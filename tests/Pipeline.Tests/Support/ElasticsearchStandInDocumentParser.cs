@@ -167,11 +167,19 @@ internal sealed class ElasticsearchStandInDocumentParser
         {
             DoParseObject(context, name, mapper, value);
         }
+        else if (HasMappedFieldsWithPrefix(context, name))
+        {
+            // Below subobjects: false an unmapped object whose dotted leaves are mapped is flattened, even with dynamic: false.
+            InnerParseObject(context with { Prefix = name + "." }, value);
+        }
         else
         {
             ParseObjectDynamic(context, name, value);
         }
     }
+
+    private static bool HasMappedFieldsWithPrefix(Context context, string name) =>
+        !context.Object.AllowsSubobjects && context.Object.Properties.Keys.Any(k => k.StartsWith(name + ".", StringComparison.Ordinal));
 
     private void DoParseObject(Context context, string name, ElasticsearchStandInField mapper, ElasticsearchStandInSourceValue value)
     {
@@ -237,7 +245,7 @@ internal sealed class ElasticsearchStandInDocumentParser
 
     private void ParseArray(Context context, string name, ElasticsearchStandInSourceValue array)
     {
-        if (Lookup(context, name) is null)
+        if (Lookup(context, name) is null && !HasMappedFieldsWithPrefix(context, name))
         {
             EnsureNotStrict(context, name, array);
             if (context.Dynamic == "false")
