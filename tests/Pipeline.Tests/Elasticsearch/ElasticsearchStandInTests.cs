@@ -82,6 +82,38 @@ public sealed class ElasticsearchStandInTests : IAsyncLifetime
         Assert.Equal(2, Assert.Single(_es.Documents("a")).Source.GetProperty("x").GetInt32());
     }
 
+    [Fact]
+    public async Task Documents_refused_by_a_test_are_refused_with_elasticsearch_9s_error_name()
+    {
+        _es.RejectDocuments(item => item.Id == "1");
+        _es.RejectItems(item => item.Id == "2", status: 400);
+
+        var answer = await PostBulkAsync(
+            "{\"create\":{\"_index\":\"a\",\"_id\":\"1\"}}\n{\"x\":1}\n" +
+            "{\"create\":{\"_index\":\"a\",\"_id\":\"2\"}}\n{\"x\":1}\n");
+
+        var errors = answer.Json.GetProperty("items").EnumerateArray().Select(i => i.EnumerateObject().Single().Value.GetProperty("error")).ToList();
+        // Since 8.8 a document that does not fit its mapping is a document_parsing_exception; mapper_parsing_exception is for mappings.
+        Assert.Equal(["document_parsing_exception", "document_parsing_exception"], errors.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal("[1:11] failed to parse field [status] of type [long] in document with id '1'. Preview of field's value: 'abc'", errors[0].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task The_typed_client_reads_a_refused_item_with_its_cause()
+    {
+        var client = new ElasticsearchClient(_es.Uri);
+
+        var bulk = await client.BulkAsync(b => b
+            .Index("things")
+            .Create(new Thing("one", 1), c => c.Id("1"))
+            .Create(new { Name = "two", Size = "big" }, c => c.Id("2")));
+
+        var refused = bulk.Items.Last();
+        Assert.Equal(400, refused.Status);
+        Assert.Equal("document_parsing_exception", refused.Error!.Type);
+        Assert.Equal("For input string: \"big\"", refused.Error.CausedBy!.Reason);
+    }
+
     private async Task<(int Status, JsonElement Json)> PostBulkAsync(string ndjson)
     {
         using var content = new StringContent(ndjson, Encoding.UTF8);

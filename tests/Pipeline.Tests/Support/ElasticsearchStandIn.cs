@@ -726,7 +726,9 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
             ElasticsearchStandInIndex? target = null;
             if (error is null)
             {
-                var (found, failureStatus, failure) = WriteTarget(index, requireAlias || (meta.TryGetProperty("require_alias", out var alias) && alias.ValueKind == JsonValueKind.True));
+                // An item's require_alias overrides the request's.
+                var itemRequiresAlias = meta.TryGetProperty("require_alias", out var alias) ? alias.ValueKind == JsonValueKind.True : requireAlias;
+                var (found, failureStatus, failure) = WriteTarget(index, itemRequiresAlias);
                 target = found;
                 if (failure is not null)
                 {

@@ -9,6 +9,7 @@ namespace Pipeline.Tests.Support;
 /// <c>path_match</c>/<c>path_unmatch</c> on the full path, each a pattern or a list of patterns,
 /// simple wildcards or regular expressions with <c>match_pattern: regex</c>) and the
 /// <c>mapping</c> it then gives the field, with <c>{name}</c> and <c>{dynamic_type}</c> filled in.
+/// Without <c>match_mapping_type</c> a template matches values of every type, objects included.
 /// </summary>
 internal sealed class ElasticsearchStandInDynamicTemplate
 {
@@ -31,6 +32,13 @@ internal sealed class ElasticsearchStandInDynamicTemplate
     /// <summary>Whether the template applies to a new field; <paramref name="type"/> is string, long, double, boolean, date or object.</summary>
     public bool Matches(string leafName, string path, string type)
     {
+        // A template with no condition at all matches no field by itself: only the bulk
+        // dynamic_templates parameter, which names it, applies it.
+        if (MatchMappingTypes.Count == 0 && Match.Count == 0 && PathMatch.Count == 0)
+        {
+            return false;
+        }
+
         if (MatchMappingTypes.Count > 0 && !MatchMappingTypes.Any(t => t == "*" || t == type))
         {
             return false;
