@@ -28,6 +28,16 @@ public sealed class ElasticsearchStandInSpecTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bulk_10_basic_Array_of_objects()
+    {
+        await _http.BulkAsync(
+            """{"index":{"_index":"test_index","_id":"test_id"}}""", """{"f1":"v1","f2":42}""",
+            """{"index":{"_index":"test_index","_id":"test_id2"}}""", """{"f1":"v2","f2":47}""");
+
+        Assert.Equal(2, (await _http.IdsAsync("test_index", """{"match_all":{}}""")).Count);
+    }
+
+    [Fact]
     public async Task Bulk_10_basic_Empty_id()
     {
         var (_, bulk) = await _http.BulkAsync(
@@ -126,6 +136,35 @@ public sealed class ElasticsearchStandInSpecTests : IAsyncLifetime
         Assert.Equal(201, Item(missing, 1).GetProperty("status").GetInt32());
         Assert.Equal("failed to parse field [foo] of type [keyword] in document with id 'id_11'. Preview of field's value: '{bar=hello world}'", Reason(Item(wrongType, 0).GetProperty("error")));
         Assert.Equal("created", Item(wrongType, 1).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task Bulk_11_dynamic_templates_Dynamic_templates_with_op_type_without_the_geo_queries()
+    {
+        await _http.PutAsync("/test_index", """
+            {"mappings":{"dynamic_templates":[
+              {"location":{"mapping":{"type":"geo_point"}}},
+              {"my_location":{"match":"my*","mapping":{"type":"geo_point"}}},
+              {"string":{"mapping":{"type":"keyword"}}}]}}
+            """);
+
+        var (_, bulk) = await _http.BulkAsync(
+            """{"index":{"_index":"test_index","_id":"id_1","op_type":"create","dynamic_templates":{"location":"location"}}}""", """{ "location": "41.12,-71.34"}""",
+            """{"index":{"_index":"test_index","_id":"id_2","op_type":"index","dynamic_templates":{"location":"location"}}}""", """{ "location": [ -71.34, 41.12 ]}""");
+
+        Assert.False(bulk.GetProperty("errors").GetBoolean());
+        Assert.Equal("created", bulk.GetProperty("items")[0].GetProperty("create").GetProperty("result").GetString());
+        Assert.Equal("created", bulk.GetProperty("items")[1].GetProperty("index").GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task Indices_create_40_dynamic_strings_auto_keyword_Dynamic_string_defaults_to_text_with_keyword_subfield()
+    {
+        await _http.PutAsync("/test_dynamic_strings_default", """{"mappings":{}}""");
+
+        await _http.CreateAsync("test_dynamic_strings_default", "1", """{"new_field":"hello"}""");
+
+        Assert.Equal("""{"properties":{"new_field":{"type":"text","fields":{"keyword":{"type":"keyword","ignore_above":256}}}}}""", _es.IndexMapping("test_dynamic_strings_default").ToJson());
     }
 
     [Fact]
