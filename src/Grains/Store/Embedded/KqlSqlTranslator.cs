@@ -581,6 +581,11 @@ internal sealed class KqlSqlTranslator
 
         var parts = field.Split('.');
         var paths = new List<string>();
+        if (parts.Contains(""))
+        {
+            return paths;
+        }
+
         if (parts.Length > MaxGroupedParts)
         {
             AddQuoted(paths, parts);
