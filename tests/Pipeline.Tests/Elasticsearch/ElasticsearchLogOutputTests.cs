@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Text;
-using System.Text.Json.Nodes;
 using Pipeline.Grains.Outputs;
 using Pipeline.Grains.Outputs.Elasticsearch;
 using Pipeline.Tests.Support;
