@@ -32,6 +32,7 @@ public sealed class ElasticsearchStandInTests : IAsyncLifetime
             .Create(new Thing("one", 1), c => c.Id("1"))
             .Create(new Thing("two", 2), c => c.Id("2"))
             .Create(new Thing("one again", 1), c => c.Id("1")));
+        var refresh = await client.Indices.RefreshAsync("things");
         var search = await client.SearchAsync<Thing>(s => s.Indices("things").Size(10));
 
         Assert.True(info.IsValidResponse, info.DebugInformation);
@@ -39,6 +40,8 @@ public sealed class ElasticsearchStandInTests : IAsyncLifetime
         Assert.True(bulk.Errors);
         Assert.Equal([201, 201, 409], bulk.Items.Select(i => i.Status));
         Assert.Equal("version_conflict_engine_exception", bulk.Items.Last().Error!.Type);
+        Assert.True(refresh.IsValidResponse, refresh.DebugInformation);
+        Assert.Equal(1, refresh.Shards!.Successful);
         Assert.True(search.IsValidResponse, search.DebugInformation);
         Assert.Equal(2, search.Total);
         Assert.Equal(["one", "two"], search.Documents.Select(d => d.Name));
