@@ -66,8 +66,13 @@ public sealed partial class ElasticsearchStandIn
             return;
         }
 
-        Apply(write);
-        var wait = ApplyRefreshPolicy(refresh, [write]);
+        Task? wait;
+        lock (_gate)
+        {
+            Apply(write);
+            wait = ApplyRefreshPolicy(refresh, [write]);
+        }
+
         if (write.Error is { } error)
         {
             answer.Error(error.Status, error.Type, error.Reason, ("index_uuid", "c3RhbmRpbi1pbmRleA"), ("shard", "0"), ("index", write.Index));

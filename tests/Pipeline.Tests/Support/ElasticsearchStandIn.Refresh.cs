@@ -184,10 +184,9 @@ public sealed partial class ElasticsearchStandIn
                 {
                     written.Key.Refresh();
                 }
-                else if (written.Key.AddRefreshListener() is { } wait)
+                else
                 {
-                    waits.Add(wait);
-                    forced = false;
+                    waits.Add(written.Key.AddRefreshListener(written.Max(w => w.Position), out forced));
                 }
 
                 foreach (var write in written)
@@ -197,7 +196,7 @@ public sealed partial class ElasticsearchStandIn
             }
         }
 
-        return waits.Count == 0 ? null : Task.WhenAll(waits);
+        return waits.All(w => w.IsCompleted) ? null : Task.WhenAll(waits);
     }
 
     /// <summary>(Re)starts an index's periodic refresh at its interval; none when the interval is -1 or 0, as in Elasticsearch.</summary>

@@ -681,13 +681,19 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
             return [];
         }
 
-        foreach (var write in writes)
+        // Writes and their refresh listeners under one hold of the lock, so no refresh falls between them.
+        Task? wait;
+        lock (_gate)
         {
-            Count(c => c with { BulkItems = c.BulkItems + 1 });
-            Apply(write);
+            foreach (var write in writes)
+            {
+                _counters = _counters with { BulkItems = _counters.BulkItems + 1 };
+                Apply(write);
+            }
+
+            wait = ApplyRefreshPolicy(refresh, writes);
         }
 
-        var wait = ApplyRefreshPolicy(refresh, writes);
         answer.Json(200, w =>
         {
             w.WriteStartObject();
@@ -893,10 +899,10 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
                             write.Version = (current?.Version ?? 0) + 1;
                             write.SeqNo = target.NextSeqNo++;
                             write.Target = target;
-                            if (current is not null)
-                            {
-                                target.Write(id!, null);
-                            }
+                            write.Position = ++_sequence;
+
+                            // Even a delete of nothing is a write to refresh (a tombstone in Elasticsearch).
+                            target.Write(id!, null, write.Position);
 
                             break;
                         case "update":
@@ -912,7 +918,8 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
                             write.Version = (current?.Version ?? 0) + 1;
                             write.SeqNo = target.NextSeqNo++;
                             write.Target = target;
-                            target.Write(id!, new ElasticsearchStandInDocument(index, id!, source, ++_sequence, write.Version) { SeqNo = write.SeqNo });
+                            write.Position = ++_sequence;
+                            target.Write(id!, new ElasticsearchStandInDocument(index, id!, source, write.Position, write.Version) { SeqNo = write.SeqNo }, write.Position);
                             write.Status = current is not null ? 200 : 201;
                             write.Result = current is not null ? "updated" : "created";
                             break;

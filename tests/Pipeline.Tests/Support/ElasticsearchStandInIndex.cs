@@ -12,6 +12,10 @@ public sealed class ElasticsearchStandInIndex(string name, ElasticsearchStandInM
     private readonly Dictionary<string, ElasticsearchStandInDocument?> _unrefreshed = new(StringComparer.Ordinal);
     private readonly List<TaskCompletionSource<bool>> _refreshListeners = [];
 
+    // The stand-in-wide write position of the last write, and of the last write a refresh made visible.
+    private long _lastWrite;
+    private long _visibleThrough;
+
     public string Name { get; } = name;
 
     public ElasticsearchStandInMapping Mapping { get; } = mapping;
@@ -41,9 +45,10 @@ public sealed class ElasticsearchStandInIndex(string name, ElasticsearchStandInM
 
     internal bool RefreshNeeded => _unrefreshed.Count > 0;
 
-    /// <summary>Records a write (a document, or null for a delete) as not yet visible.</summary>
-    internal void Write(string id, ElasticsearchStandInDocument? document)
+    /// <summary>Records a write (a document, or null for a delete) at <paramref name="position"/> as not yet visible.</summary>
+    internal void Write(string id, ElasticsearchStandInDocument? document, long position)
     {
+        _lastWrite = position;
         if (document is null)
         {
             Documents.Remove(id);
@@ -72,6 +77,7 @@ public sealed class ElasticsearchStandInIndex(string name, ElasticsearchStandInM
         }
 
         _unrefreshed.Clear();
+        _visibleThrough = _lastWrite;
         RefreshPending = false;
         Refreshes++;
         foreach (var listener in _refreshListeners)
@@ -119,16 +125,24 @@ public sealed class ElasticsearchStandInIndex(string name, ElasticsearchStandInM
     }
 
     /// <summary>
-    /// Waits for the next refresh of this index (<c>refresh=wait_for</c>). Past
+    /// Waits until a refresh has made the write at <paramref name="position"/> visible
+    /// (<c>refresh=wait_for</c>); at once when one already has. Past
     /// <c>index.max_refresh_listeners</c> waiters Elasticsearch refreshes at once instead and
-    /// answers <c>forced_refresh: true</c>; so does this, returning null.
+    /// answers <c>forced_refresh: true</c>; so does this.
     /// </summary>
-    internal Task? AddRefreshListener()
+    internal Task AddRefreshListener(long position, out bool forcedRefresh)
     {
+        forcedRefresh = false;
+        if (_visibleThrough >= position)
+        {
+            return Task.CompletedTask;
+        }
+
         if (_refreshListeners.Count >= Settings.MaxRefreshListeners)
         {
             Refresh();
-            return null;
+            forcedRefresh = true;
+            return Task.CompletedTask;
         }
 
         var listener = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);

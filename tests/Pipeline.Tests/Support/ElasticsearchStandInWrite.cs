@@ -29,6 +29,9 @@ internal sealed class ElasticsearchStandInWrite(string action, string index, str
 
     public long SeqNo { get; set; } = -1;
 
+    /// <summary>Where the write stands among all the stand-in's writes; a <c>wait_for</c> waits for a refresh past it.</summary>
+    public long Position { get; set; }
+
     /// <summary>Why it was refused, as Elasticsearch would answer the item.</summary>
     public (int Status, string Type, string Reason)? Error { get; set; }
 
