@@ -36,6 +36,7 @@ public sealed partial class ElasticsearchStandIn
             SourceText = Encoding.UTF8.GetString(body),
             IfSeqNo = LongParameter(query, "if_seq_no"),
             IfPrimaryTerm = LongParameter(query, "if_primary_term"),
+            Pipeline = query.TryGetValue("pipeline", out var pipeline) ? pipeline.ToString() : null,
         };
         WriteDocument(write, query, answer);
     }

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -633,7 +634,7 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
                 continue;
             }
 
-            var (write, error) = ParseActionLine(line, i + 1, pathIndex);
+            var (write, error) = ParseActionLine(line, i + 1, pathIndex, query.TryGetValue("pipeline", out var pipeline) ? pipeline.ToString() : null);
             if (write is null)
             {
                 answer.Error(400, "illegal_argument_exception", error!);
@@ -720,7 +721,7 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
     /// One action/metadata line, checked as Elasticsearch 9's <c>BulkRequestParser</c> checks it
     /// (strict action parsing): one known action, an object of simple values, no unknown parameter.
     /// </summary>
-    private static (ElasticsearchStandInWrite? Write, string? Error) ParseActionLine(string line, int number, string? pathIndex)
+    private static (ElasticsearchStandInWrite? Write, string? Error) ParseActionLine(string line, int number, string? pathIndex, string? defaultPipeline)
     {
         static (ElasticsearchStandInWrite?, string?) Fail(string reason) => (null, reason);
 
@@ -753,6 +754,7 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         string? id = null;
         long? ifSeqNo = null;
         long? ifPrimaryTerm = null;
+        var pipeline = defaultPipeline;
         foreach (var parameter in parameters.EnumerateObject())
         {
             var value = parameter.Value;
@@ -790,9 +792,12 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
                 case "if_primary_term":
                     ifPrimaryTerm = long.Parse(text, CultureInfo.InvariantCulture);
                     break;
+                case "pipeline":
+                    pipeline = text;
+                    break;
 
                 // Accepted and without effect here: one node, no ingest pipelines, no external versions, no aliases.
-                case "op_type" or "routing" or "version" or "version_type" or "retry_on_conflict" or "pipeline" or "_source"
+                case "op_type" or "routing" or "version" or "version_type" or "retry_on_conflict" or "_source"
                     or "require_alias" or "require_data_stream" or "list_executed_pipelines" or "dynamic_templates":
                     break;
                 default:
@@ -805,7 +810,12 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
             return Fail($"Malformed action/metadata line [{number}], expected END_OBJECT but found [FIELD_NAME]");
         }
 
-        return (new ElasticsearchStandInWrite(action, index ?? "", id) { IfSeqNo = ifSeqNo, IfPrimaryTerm = ifPrimaryTerm }, null);
+        return (new ElasticsearchStandInWrite(action, index ?? "", id)
+        {
+            IfSeqNo = ifSeqNo,
+            IfPrimaryTerm = ifPrimaryTerm,
+            Pipeline = action == "delete" ? null : pipeline,
+        }, null);
     }
 
     private static string TokenName(JsonElement value) => value.ValueKind switch
@@ -846,6 +856,12 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         if (write.Id is "")
         {
             write.Error ??= (400, "illegal_argument_exception", "if _id is specified it must not be empty");
+        }
+
+        // The stand-in has no ingest pipelines, so any named one is missing; _none means none.
+        if (write.Pipeline is { } pipeline && pipeline != "_none")
+        {
+            write.Error ??= (400, "illegal_argument_exception", $"pipeline with id [{pipeline}] does not exist");
         }
 
         var index = write.Index;
@@ -1099,12 +1115,13 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
 
     // Top-level keys of a search body (SearchSourceBuilder): the stand-in runs the first group,
     // refuses the second by name rather than ignore what would change the answer.
-    private static readonly HashSet<string> SearchKeysServed = ["query", "from", "size", "sort", "track_total_hits", "timeout"];
+    private static readonly HashSet<string> SearchKeysServed =
+        ["query", "from", "size", "sort", "search_after", "track_total_hits", "timeout", "version", "seq_no_primary_term"];
 
     private static readonly HashSet<string> SearchKeysNotServed =
     [
-        "aggs", "aggregations", "post_filter", "search_after", "_source", "fields", "docvalue_fields", "stored_fields", "script_fields",
-        "highlight", "suggest", "rescore", "collapse", "min_score", "terminate_after", "explain", "version", "seq_no_primary_term",
+        "aggs", "aggregations", "post_filter", "_source", "fields", "docvalue_fields", "stored_fields", "script_fields",
+        "highlight", "suggest", "rescore", "collapse", "min_score", "terminate_after", "explain",
         "track_scores", "indices_boost", "profile", "stats", "ext", "slice", "pit", "knn", "retriever", "rank", "runtime_mappings",
         "sub_searches",
     ];
@@ -1144,6 +1161,14 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         if (query.ContainsKey("scroll"))
         {
             answer.Error(400, "illegal_argument_exception", "the stand-in does not implement scroll");
+            return;
+        }
+
+        if (query.TryGetValue("terminate_after", out var terminateAfter))
+        {
+            answer.Error(400, "illegal_argument_exception", int.Parse(terminateAfter.ToString(), CultureInfo.InvariantCulture) < 0
+                ? "terminateAfter must be > 0"
+                : "the stand-in does not implement terminate_after");
             return;
         }
 
@@ -1202,6 +1227,23 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
 
         var trackTotalUpTo = trackTotal ?? (totalAsInt ? int.MaxValue : 10_000);
         var sort = SortKeys(request, query);
+        var searchAfter = request.TryGetProperty("search_after", out var after) ? after.EnumerateArray().ToList() : null;
+        if (searchAfter is not null)
+        {
+            var reason = from > 0 ? "[from] parameter must be set to 0 when [search_after] is used"
+                : sort.Count == 0 ? "Sort must contain at least one field."
+                : searchAfter.Count != sort.Count ? $"search_after has {searchAfter.Count} value(s) but sort has {sort.Count}."
+                : null;
+            if (reason is not null)
+            {
+                answer.Error(400, from > 0 ? "action_request_validation_exception" : "illegal_argument_exception",
+                    from > 0 ? $"Validation Failed: 1: {reason};" : reason);
+                return;
+            }
+        }
+
+        var withVersion = Flag(request, query, "version");
+        var withSeqNo = Flag(request, query, "seq_no_primary_term");
         var queryClause = request.TryGetProperty("query", out var q) ? q : JsonDocument.Parse("""{"match_all":{}}""").RootElement;
         var ignoreUnavailable = query["ignore_unavailable"].ToString() == "true";
         var allowNoIndices = query["allow_no_indices"].ToString() != "false";
@@ -1248,7 +1290,8 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         var searched = indices.Where(i => failures.All(x => x.Index != i)).ToList();
         matches.Sort((a, b) => CompareForSort(a, b, sort, searched));
         var total = matches.Count;
-        var page = matches.Skip(from).Take(size).ToList();
+        var page = (searchAfter is null ? matches : matches.Where(d => IsAfter(d, searchAfter, sort, searched.First(i => i.Name == d.Index))))
+            .Skip(from).Take(size).ToList();
         answer.Json(200, w =>
         {
             w.WriteStartObject();
@@ -1275,6 +1318,17 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
                 w.WriteStartObject();
                 w.WriteString("_index", hit.Index);
                 w.WriteString("_id", hit.Id);
+                if (withVersion)
+                {
+                    w.WriteNumber("_version", hit.Version);
+                }
+
+                if (withSeqNo)
+                {
+                    w.WriteNumber("_seq_no", hit.SeqNo);
+                    w.WriteNumber("_primary_term", 1);
+                }
+
                 w.WriteNull("_score");
                 w.WritePropertyName("_source");
                 hit.Source.WriteTo(w);
@@ -1297,6 +1351,66 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
             w.WriteEndObject();
         });
     }
+
+    private static bool Flag(JsonElement request, IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var parameter) ? parameter.ToString() is "" or "true"
+        : request.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+
+    /// <summary>
+    /// Whether a hit sorts strictly after the <c>search_after</c> values (a hit equal on every
+    /// key is not after them, as Elasticsearch's <c>FieldDoc</c> with the highest doc id says).
+    /// </summary>
+    private static bool IsAfter(ElasticsearchStandInDocument hit, List<JsonElement> after, List<SortKey> sort, ElasticsearchStandInIndex index)
+    {
+        for (var i = 0; i < sort.Count; i++)
+        {
+            var key = sort[i];
+            if (key.Field is "_doc" or "_score")
+            {
+                continue;
+            }
+
+            var mine = SortValue(hit, key, index);
+            var theirs = SearchAfterValue(after[i], key, index);
+            var comparison = (mine, theirs) switch
+            {
+                (null, null) => 0,
+                (null, _) => 1,
+                (_, null) => -1,
+                _ => key.Descending ? Compare(theirs, mine) : Compare(mine, theirs),
+            };
+            if (comparison != 0)
+            {
+                return comparison > 0;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A <c>search_after</c> value in the form <see cref="SortValue"/> gives (a date in milliseconds, or nanoseconds with <c>numeric_type: date_nanos</c>, or as text).</summary>
+    private static IComparable? SearchAfterValue(JsonElement value, SortKey key, ElasticsearchStandInIndex index)
+    {
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+        switch (index.Mapping.TypeOf(key.Field))
+        {
+            case ElasticsearchStandInFieldType.Date when value.ValueKind == JsonValueKind.Number:
+                var number = value.GetInt64();
+                return key.NumericType == "date_nanos" ? number : number * 1_000_000;
+            case ElasticsearchStandInFieldType.Date:
+                return Pipeline.Grains.Search.Kql.KqlTimestamp.TryParse(text, out var nanos, out _) ? nanos : null;
+            case ElasticsearchStandInFieldType.Number:
+                return ElasticsearchStandInText.TryParseNumber(text, out var parsed) ? parsed : null;
+            default:
+                return value.ValueKind == JsonValueKind.Null ? null : text;
+        }
+    }
+
+    /// <summary>Compares sort values; values of different kinds (a field mapped differently in two indices) compare as text.</summary>
+    private static int Compare(IComparable a, IComparable b) =>
+        a.GetType() == b.GetType()
+            ? a.CompareTo(b)
+            : string.CompareOrdinal(Convert.ToString(a, CultureInfo.InvariantCulture), Convert.ToString(b, CultureInfo.InvariantCulture));
 
     /// <summary>
     /// <c>GET|POST /_count</c>, <c>/{index}/_count</c>: the documents a search would match, as
@@ -1486,7 +1600,7 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
                 (null, null) => 0,
                 (null, _) => 1,
                 (_, null) => -1,
-                _ => key.Descending ? kb.CompareTo(ka) : ka.CompareTo(kb),
+                _ => key.Descending ? Compare(kb, ka) : Compare(ka, kb),
             };
             if (comparison != 0)
             {
@@ -1577,7 +1691,9 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         public void Json(int status, Action<Utf8JsonWriter> write)
         {
             var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer))
+
+            // Elasticsearch (Jackson) escapes only what JSON requires: '+', '<', '\'' stay as they are.
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 write(writer);
             }

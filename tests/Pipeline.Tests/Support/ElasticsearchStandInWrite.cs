@@ -19,6 +19,9 @@ internal sealed class ElasticsearchStandInWrite(string action, string index, str
 
     public long? IfPrimaryTerm { get; init; }
 
+    /// <summary>The ingest pipeline asked for, if any.</summary>
+    public string? Pipeline { get; init; }
+
     /// <summary>200, 201 or 404 (delete of a missing document) when it went through.</summary>
     public int Status { get; set; }
 
