@@ -310,7 +310,7 @@ public sealed class ElasticsearchRestSpecTests : IAsyncLifetime
         Assert.Equal(0, page4.At("hits.hits")!.Value.GetArrayLength());
     }
 
-    // ---- search/95_sort_mixed_numeric_types.yml (the first request; the rest needs integer types apart from long) ----
+    // ---- search/95_sort_mixed_numeric_types.yml ----
 
     [Fact]
     public async Task Search_95_sort_mixed_numeric_types_Simple_sort()
@@ -327,10 +327,14 @@ public sealed class ElasticsearchRestSpecTests : IAsyncLifetime
         }
 
         var search = await Ok(_rest.PostAsync("/index_long,index_int,index_short,index_byte/_search", """{"sort": [ { "field1": { "order": "asc"} } ]}"""));
+        var after = await Ok(_rest.PostAsync("/index_long,index_int,index_short,index_byte/_search", """{"sort": [ { "field1": { "order": "asc"} } ], "search_after": [31]}"""));
 
         Assert.Equal(
             ["10", "11", "12", "13", "20", "21", "22", "23", "30", "31"],
             Enumerable.Range(0, 10).Select(i => search[$"hits.hits.{i}.sort.0"]));
+        Assert.Equal(
+            ["32", "33", "40", "41", "42", "43", "50", "51", "52", "53"],
+            Enumerable.Range(0, 10).Select(i => after[$"hits.hits.{i}.sort.0"]));
     }
 
     // ---- search/220_total_hits_object.yml ----

@@ -1126,6 +1126,13 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         "sub_searches",
     ];
 
+    // URL parameters of a search that would change the answer and that the stand-in does not run.
+    private static readonly string[] SearchParametersNotServed =
+    [
+        "q", "df", "analyzer", "default_operator", "lenient", "filter_path", "_source", "_source_includes", "_source_excludes",
+        "stored_fields", "docvalue_fields", "explain", "min_score", "scroll",
+    ];
+
     private void Search(string target, IQueryCollection query, byte[] body, Answer answer)
     {
         Count(c => c with { Searches = c.Searches + 1 });
@@ -1158,9 +1165,9 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
             return;
         }
 
-        if (query.ContainsKey("scroll"))
+        if (SearchParametersNotServed.FirstOrDefault(query.ContainsKey) is { } notServed)
         {
-            answer.Error(400, "illegal_argument_exception", "the stand-in does not implement scroll");
+            answer.Error(400, "illegal_argument_exception", $"the stand-in does not implement the [{notServed}] parameter of a search");
             return;
         }
 
