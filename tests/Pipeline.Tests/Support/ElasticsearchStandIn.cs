@@ -892,6 +892,12 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
                 }
             }
 
+            // A delete creates no index: Elasticsearch answers it index_not_found_exception.
+            if (write.Error is null && write.Action == "delete" && !_indices.ContainsKey(index))
+            {
+                write.Error = (404, "index_not_found_exception", $"no such index [{index}]");
+            }
+
             if (write.Error is null)
             {
                 var target = IndexForWrite(index);
