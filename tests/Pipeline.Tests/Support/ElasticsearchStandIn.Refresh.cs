@@ -43,7 +43,7 @@ public sealed partial class ElasticsearchStandIn
             lock (_gate)
             {
                 _refreshInterval = value;
-                foreach (var index in _indices.Values.Where(i => i.Settings.RefreshInterval is null))
+                foreach (var index in _indices.Values.Where(i => i.ShardSettings.RefreshInterval is null))
                 {
                     ScheduleRefresh(index);
                 }
@@ -120,8 +120,8 @@ public sealed partial class ElasticsearchStandIn
                 index.Refresh();
 
                 // A broadcast to every copy: replicas count in the total but are never assigned on one node.
-                total += index.Settings.NumberOfShards * (1 + index.Settings.NumberOfReplicas);
-                successful += index.Settings.NumberOfShards;
+                total += index.ShardSettings.NumberOfShards * (1 + index.ShardSettings.NumberOfReplicas);
+                successful += index.ShardSettings.NumberOfShards;
             }
         }
 
@@ -202,7 +202,7 @@ public sealed partial class ElasticsearchStandIn
     /// <summary>(Re)starts an index's periodic refresh at its interval; none when the interval is -1 or 0, as in Elasticsearch.</summary>
     private void ScheduleRefresh(ElasticsearchStandInIndex index)
     {
-        var interval = index.Settings.RefreshInterval ?? _refreshInterval;
+        var interval = index.ShardSettings.RefreshInterval ?? _refreshInterval;
         if (interval <= TimeSpan.Zero || _disposed)
         {
             index.RefreshTimer?.Dispose();
@@ -225,7 +225,7 @@ public sealed partial class ElasticsearchStandIn
         {
             if (!_disposed)
             {
-                index.ScheduledRefresh(_time.GetTimestamp(), _time, index.Settings.SearchIdleAfter ?? _searchIdleAfter);
+                index.ScheduledRefresh(_time.GetTimestamp(), _time, index.ShardSettings.SearchIdleAfter ?? _searchIdleAfter);
             }
         }
     }

@@ -980,7 +980,7 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
             return;
         }
 
-        var replicas = write.Target?.Settings.NumberOfReplicas ?? 1;
+        var replicas = write.Target?.ShardSettings.NumberOfReplicas ?? 1;
         w.WriteNumber("_version", write.Version);
         w.WriteString("result", write.Result);
         if (write.ForcedRefresh)
@@ -1293,7 +1293,7 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
             }
         }
 
-        var shards = indices.Sum(i => i.Settings.NumberOfShards);
+        var shards = indices.Sum(i => i.ShardSettings.NumberOfShards);
         if (shards > 0 && failures.Count == indices.Count)
         {
             answer.SearchPhaseFailure(failures.Select(x => (x.Index.Name, x.Type, x.Reason)).ToList());
@@ -1472,8 +1472,8 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
 
     private static void WriteSearchShards(Utf8JsonWriter w, List<ElasticsearchStandInIndex> indices, List<(ElasticsearchStandInIndex Index, string Type, string Reason)> failures)
     {
-        var total = indices.Sum(i => i.Settings.NumberOfShards);
-        var failed = failures.Sum(x => x.Index.Settings.NumberOfShards);
+        var total = indices.Sum(i => i.ShardSettings.NumberOfShards);
+        var failed = failures.Sum(x => x.Index.ShardSettings.NumberOfShards);
         w.WriteStartObject("_shards");
         w.WriteNumber("total", total);
         w.WriteNumber("successful", total - failed);
@@ -1506,7 +1506,7 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
     /// <summary>What makes a shard refuse a search (Elasticsearch checks these on each shard, so they come back as shard failures).</summary>
     private static (string Type, string Reason)? ShardFailure(ElasticsearchStandInIndex index, int from, int size, List<SortKey> sort)
     {
-        var window = index.Settings.MaxResultWindow;
+        var window = index.ShardSettings.MaxResultWindow;
         if (from + size > window)
         {
             return ("illegal_argument_exception",

@@ -6,7 +6,7 @@ namespace Pipeline.Tests.Support;
 /// <see cref="Documents"/> holds every write, <see cref="Searchable"/> the documents as of the
 /// last refresh. The stand-in calls every member under its lock.
 /// </summary>
-public sealed class ElasticsearchStandInIndex(string name, ElasticsearchStandInMapping mapping, ElasticsearchStandInIndexSettings settings, long createdTimestamp)
+public sealed class ElasticsearchStandInIndex(string name, ElasticsearchStandInMapping mapping)
 {
     // Writes since the last refresh, by _id: the new document, or null when it was deleted.
     private readonly Dictionary<string, ElasticsearchStandInDocument?> _unrefreshed = new(StringComparer.Ordinal);
@@ -20,7 +20,8 @@ public sealed class ElasticsearchStandInIndex(string name, ElasticsearchStandInM
 
     public ElasticsearchStandInMapping Mapping { get; } = mapping;
 
-    public ElasticsearchStandInIndexSettings Settings { get; } = settings;
+    /// <summary>Its shard count, replicas, refresh interval and the other shard-level settings the stand-in acts on.</summary>
+    public ElasticsearchStandInShardSettings ShardSettings { get; init; } = ElasticsearchStandInShardSettings.Default;
 
     /// <summary>Every write, visible or not: what the test-side inspectors show.</summary>
     internal Dictionary<string, ElasticsearchStandInDocument> Documents { get; } = new(StringComparer.Ordinal);
@@ -37,8 +38,8 @@ public sealed class ElasticsearchStandInIndex(string name, ElasticsearchStandInM
     /// <summary>Refreshes done, whatever started them.</summary>
     internal long Refreshes { get; private set; }
 
-    /// <summary>When a search last reached the index (a <see cref="TimeProvider"/> timestamp); creation counts as one, as in Elasticsearch.</summary>
-    internal long LastSearcherAccess { get; private set; } = createdTimestamp;
+    /// <summary>When a search last reached the index (a <see cref="TimeProvider"/> timestamp); set to its creation, as in Elasticsearch.</summary>
+    internal long LastSearcherAccess { get; private set; }
 
     /// <summary>A scheduled refresh was skipped because the index was search-idle; the next search refreshes first.</summary>
     internal bool RefreshPending { get; private set; }
@@ -102,7 +103,7 @@ public sealed class ElasticsearchStandInIndex(string name, ElasticsearchStandInM
             return;
         }
 
-        if (!listenerNeedsRefresh && Settings.RefreshInterval is null && time.GetElapsedTime(LastSearcherAccess, now) >= searchIdleAfter)
+        if (!listenerNeedsRefresh && ShardSettings.RefreshInterval is null && time.GetElapsedTime(LastSearcherAccess, now) >= searchIdleAfter)
         {
             RefreshPending = true;
             return;
@@ -110,6 +111,9 @@ public sealed class ElasticsearchStandInIndex(string name, ElasticsearchStandInM
 
         Refresh();
     }
+
+    /// <summary>Starts the search-idle clock at the index's creation.</summary>
+    internal void Created(long now) => LastSearcherAccess = now;
 
     /// <summary>
     /// A search reaches the index (<c>IndexShard.ensureShardSearchActive</c>): it is no longer
@@ -138,7 +142,7 @@ public sealed class ElasticsearchStandInIndex(string name, ElasticsearchStandInM
             return Task.CompletedTask;
         }
 
-        if (_refreshListeners.Count >= Settings.MaxRefreshListeners)
+        if (_refreshListeners.Count >= ShardSettings.MaxRefreshListeners)
         {
             Refresh();
             forcedRefresh = true;

@@ -4,16 +4,17 @@ using System.Text.Json;
 namespace Pipeline.Tests.Support;
 
 /// <summary>
-/// The index settings the Elasticsearch stand-in acts on, read from the <c>settings</c> of a
+/// The shard-level index settings the Elasticsearch stand-in acts on (how many shards and copies,
+/// refresh, search-idle, refresh listeners, result window), read from the <c>settings</c> of a
 /// create-index request or of the matching index template, in any of Elasticsearch's spellings
 /// (<c>"index.refresh_interval"</c>, <c>{"index": {"refresh_interval"}}</c>, or
 /// <c>"refresh_interval"</c>, which Elasticsearch prefixes with <c>index.</c>). Other settings
 /// are accepted and ignored.
 /// </summary>
-public sealed record ElasticsearchStandInIndexSettings
+public sealed record ElasticsearchStandInShardSettings
 {
     /// <summary>Elasticsearch's defaults: one shard with one replica (never assigned on a one-node cluster).</summary>
-    public static readonly ElasticsearchStandInIndexSettings Default = new();
+    public static readonly ElasticsearchStandInShardSettings Default = new();
 
     /// <summary><c>index.number_of_shards</c>: only the counts in <c>_shards</c> answers follow it; documents are not spread.</summary>
     public int NumberOfShards { get; init; } = 1;
@@ -43,7 +44,7 @@ public sealed record ElasticsearchStandInIndexSettings
     /// which a create-index request's own settings override); returns Elasticsearch's error
     /// reason for a value it would refuse.
     /// </summary>
-    public static ElasticsearchStandInIndexSettings From(JsonElement? settings, ElasticsearchStandInIndexSettings? fallback, out string? error)
+    public static ElasticsearchStandInShardSettings From(JsonElement? settings, ElasticsearchStandInShardSettings? fallback, out string? error)
     {
         error = null;
         var result = fallback ?? Default;

@@ -41,8 +41,8 @@ public sealed partial class ElasticsearchStandIn
             }
 
             var template = TemplateFor(name);
-            var fromTemplate = ElasticsearchStandInIndexSettings.From(TemplateSettings(template), null, out _);
-            var settings = ElasticsearchStandInIndexSettings.From(SettingsOf(request), fromTemplate, out var error);
+            var fromTemplate = ElasticsearchStandInShardSettings.From(TemplateSettings(template), null, out _);
+            var settings = ElasticsearchStandInShardSettings.From(SettingsOf(request), fromTemplate, out var error);
             if (error is not null)
             {
                 answer.Error(400, "illegal_argument_exception", error);
@@ -71,15 +71,20 @@ public sealed partial class ElasticsearchStandIn
         if (!_indices.TryGetValue(name, out var index))
         {
             var template = TemplateFor(name);
-            index = AddIndex(name, ElasticsearchStandInMapping.From(template), ElasticsearchStandInIndexSettings.From(TemplateSettings(template), null, out _));
+            index = AddIndex(name, ElasticsearchStandInMapping.From(template), ElasticsearchStandInShardSettings.From(TemplateSettings(template), null, out _));
         }
 
         return index;
     }
 
-    private ElasticsearchStandInIndex AddIndex(string name, ElasticsearchStandInMapping mapping, ElasticsearchStandInIndexSettings settings)
+    /// <summary>
+    /// Where every index comes to life (call under the lock): registered, its search-idle clock
+    /// started and its periodic refresh scheduled.
+    /// </summary>
+    private ElasticsearchStandInIndex AddIndex(string name, ElasticsearchStandInMapping mapping, ElasticsearchStandInShardSettings settings)
     {
-        var index = new ElasticsearchStandInIndex(name, mapping, settings, _time.GetTimestamp());
+        var index = new ElasticsearchStandInIndex(name, mapping) { ShardSettings = settings };
+        index.Created(_time.GetTimestamp());
         _indices[name] = index;
         ScheduleRefresh(index);
         return index;
