@@ -40,10 +40,14 @@ public sealed class PipelineMetrics
         UnenrichedRecords = meter.CreateCounter<long>("pipeline_log_records_unenriched", description: "Records sent with only their file name's Kubernetes metadata although logs.kubernetes is enabled (pod not known yet, API unreachable).");
         ExcludedRecords = meter.CreateCounter<long>("pipeline_log_records_excluded", description: "Records left out because their pod's fluentbit.io/exclude annotations ask so.");
         meter.CreateObservableGauge("pipeline_log_files_excluded", () => Observe(s => s.FilesExcluded), description: "Followed files whose pod asks for all their records to be left out (fluentbit.io/exclude).");
+        meter.CreateObservableGauge("pipeline_output_blocked", ObserveBlockedOutputs, description: "1 while an output cannot deliver until its configuration or the store's is fixed (reason: unauthorized, forbidden, template_refused, index_unavailable); records wait in the buffers.");
         meter.CreateObservableGauge("pipeline_input_files", () => Observe(s => s.FilesFollowed), description: "Files a collector follows.");
     }
 
     private readonly ConcurrentDictionary<string, Func<CollectorStatus>> _collectors = new();
+
+    /// <summary>The outputs of this silo that cannot deliver now, and why.</summary>
+    public OutputHealth OutputHealth { get; } = new();
 
     /// <summary>Lets the gauges read a collector's state; the collector grain registers on activation.</summary>
     public void RegisterCollector(string node, Func<CollectorStatus> status) => _collectors[node] = status;
@@ -55,6 +59,14 @@ public sealed class PipelineMetrics
         foreach (var (node, status) in _collectors)
         {
             yield return new Measurement<long>(value(status()), new KeyValuePair<string, object?>("node", node));
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveBlockedOutputs()
+    {
+        foreach (var block in OutputHealth.Blocks)
+        {
+            yield return new Measurement<long>(1, new KeyValuePair<string, object?>("output", block.Output), new KeyValuePair<string, object?>("reason", block.Reason));
         }
     }
 

@@ -1,12 +1,15 @@
 using Pipeline.Contracts.Logs;
 using Pipeline.Grains.Configuration;
+using Pipeline.Grains.Telemetry;
 
 namespace Pipeline.Silo.Http;
 
 /// <summary>
 /// <c>GET /readyz</c>: 200 once this silo is active in its cluster and its node's collector did its
 /// first scan with a checkpoint on disk for every file it follows (from then on nothing that matches
-/// the globs can be missed, even across a SIGKILL); 503 with the reason until then. Liveness stays at
+/// the globs can be missed, even across a SIGKILL), and while no output of this silo is blocked (a
+/// missing privilege or a refused index template: nothing is delivered until someone fixes it); 503
+/// with the reason otherwise. Liveness stays at
 /// <c>/healthz</c>, which never depends on the cluster or the files.
 /// </summary>
 public static class ReadinessEndpoints
@@ -44,6 +47,11 @@ public static class ReadinessEndpoints
             {
                 return NotReady($"the collector of node {config.NodeName} is not following its files yet: {status.NotReadyReason ?? "starting"}");
             }
+        }
+
+        if (services.GetRequiredService<PipelineMetrics>().OutputHealth.Blocks is [var block, ..])
+        {
+            return NotReady($"output '{block.Output}' cannot deliver ({block.Reason}) since {block.Since:O}: {block.Message}");
         }
 
         return Results.Json(new { status = "ready" });

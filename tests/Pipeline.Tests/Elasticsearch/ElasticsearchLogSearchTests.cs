@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -221,11 +222,19 @@ public sealed class ElasticsearchLogSearchTests : IAsyncLifetime
 
     private ElasticsearchLogSearch Search(ElasticsearchLogOutputOptions? options = null) => new(options ?? _options, NullLogger<ElasticsearchLogSearch>.Instance);
 
+    /// <summary>
+    /// Writes through the output, then refreshes: Elasticsearch makes writes searchable only at a
+    /// refresh (every second by default), so a test that searches right after writing asks for one,
+    /// as a user of Elasticsearch would.
+    /// </summary>
     private async Task WriteAsync(List<LogEvent> records, ElasticsearchLogOutputOptions? options = null)
     {
         using var output = Output(options ?? _options);
         var result = await output.WriteAsync(records, CancellationToken.None);
         Assert.Equal(records.Count, result.Stored);
+        using var http = new HttpClient();
+        using var refresh = await http.PostAsync(new Uri(_es.Uri, "/_refresh"), null);
+        Assert.Equal(HttpStatusCode.OK, refresh.StatusCode);
     }
 
     private static string? Namespace(LogSearchHit hit) =>

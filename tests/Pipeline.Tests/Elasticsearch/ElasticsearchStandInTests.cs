@@ -32,6 +32,7 @@ public sealed class ElasticsearchStandInTests : IAsyncLifetime
             .Create(new Thing("one", 1), c => c.Id("1"))
             .Create(new Thing("two", 2), c => c.Id("2"))
             .Create(new Thing("one again", 1), c => c.Id("1")));
+        var refresh = await client.Indices.RefreshAsync("things");
         var search = await client.SearchAsync<Thing>(s => s.Indices("things").Size(10));
 
         Assert.True(info.IsValidResponse, info.DebugInformation);
@@ -39,6 +40,8 @@ public sealed class ElasticsearchStandInTests : IAsyncLifetime
         Assert.True(bulk.Errors);
         Assert.Equal([201, 201, 409], bulk.Items.Select(i => i.Status));
         Assert.Equal("version_conflict_engine_exception", bulk.Items.Last().Error!.Type);
+        Assert.True(refresh.IsValidResponse, refresh.DebugInformation);
+        Assert.Equal(1, refresh.Shards!.Successful);
         Assert.True(search.IsValidResponse, search.DebugInformation);
         Assert.Equal(2, search.Total);
         Assert.Equal(["one", "two"], search.Documents.Select(d => d.Name));
@@ -112,6 +115,47 @@ public sealed class ElasticsearchStandInTests : IAsyncLifetime
         Assert.Equal(400, refused.Status);
         Assert.Equal("document_parsing_exception", refused.Error!.Type);
         Assert.Equal("For input string: \"big\"", refused.Error.CausedBy!.Reason);
+    }
+
+    [Fact]
+    public async Task A_search_asking_for_what_the_stand_in_does_not_run_is_refused_by_name_not_ignored()
+    {
+        using var rest = new ElasticsearchRestClient(_es.Uri);
+
+        var aggregation = await rest.PostAsync("/_search", """{"aggs":{"n":{"terms":{"field":"x"}}}}""");
+        var queryString = await rest.GetAsync("/_search?q=x");
+        var unknown = await rest.PostAsync("/_search", """{"quer":{}}""");
+
+        Assert.Equal((400, "the stand-in does not implement [aggs] in a search"), (aggregation.Status, aggregation["error.reason"]));
+        Assert.Equal((400, "the stand-in does not implement the [q] parameter of a search"), (queryString.Status, queryString["error.reason"]));
+        Assert.Equal((400, "parsing_exception"), (unknown.Status, unknown["error.type"]));
+    }
+
+    [Fact]
+    public async Task Bulk_action_lines_are_checked_as_Elasticsearch_9_checks_them()
+    {
+        using var rest = new ElasticsearchRestClient(_es.Uri);
+
+        var reasons = new List<string?>();
+        foreach (var line in new[] { """["index"]""", """{"upsert":{}}""", """{"index":"a"}""", """{"index":{"_index":"a","colour":"red"}}""", """{"index":{"_index":["a"]}}""", """{"index":{},"create":{}}""" })
+        {
+            reasons.Add((await rest.BulkAsync("/_bulk", line, "{}"))["error.reason"]);
+        }
+
+        var delete = await rest.BulkAsync("/_bulk", """{"delete":{"_index":"nothing","_id":"1"}}""");
+
+        Assert.Equal(
+            [
+                "Malformed action/metadata line [1], expected START_OBJECT but found [START_ARRAY]",
+                "Malformed action/metadata line [1], expected field [create], [delete], [index] or [update] but found [upsert]",
+                "Malformed action/metadata line [1], expected START_OBJECT or END_OBJECT but found [VALUE_STRING]",
+                "Action/metadata line [1] contains an unknown parameter [colour]",
+                "Malformed action/metadata line [1], expected a simple value for field [_index] but found [START_ARRAY]",
+                "Malformed action/metadata line [1], expected END_OBJECT but found [FIELD_NAME]",
+            ],
+            reasons);
+        Assert.Equal("index_not_found_exception", delete["items.0.delete.error.type"]);
+        Assert.Empty(_es.IndexNames);
     }
 
     private async Task<(int Status, JsonElement Json)> PostBulkAsync(string ndjson)

@@ -46,10 +46,12 @@ public sealed class KqlQueryDslTests
     [InlineData("kubernetes.labels.app:*end", """{"wildcard":{"kubernetes.labels.app":{"value":"*end"}}}""")]
     [InlineData("kubernetes.pod_name:what?*", """{"wildcard":{"kubernetes.pod_name":{"value":"what\\?*"}}}""")]
     [InlineData("tenant:sh*", """{"wildcard":{"tenant":{"value":"sh*"}}}""")]
-    [InlineData("level:warn*", """{"query_string":{"query":"warn*","fields":["level"],"analyze_wildcard":true}}""")]
-    [InlineData("url:/api/v1*", """{"query_string":{"query":"\\/api\\/v1*","fields":["url"],"analyze_wildcard":true}}""")]
-    [InlineData("url:a\\ b\\:c*", """{"query_string":{"query":"a\\ b\\:c*","fields":["url"],"analyze_wildcard":true}}""")]
-    public void Field_wildcards_are_a_wildcard_query_on_keywords_and_a_query_string_elsewhere(string kql, string dsl) => AssertDsl(kql, dsl);
+    [InlineData("level:warn*", """{"wildcard":{"level":{"value":"warn*"}}}""")]
+    [InlineData("url:/api/v1*", """{"wildcard":{"url":{"value":"/api/v1*"}}}""")]
+    [InlineData("url:a\\ b\\:c*", """{"wildcard":{"url":{"value":"a b:c*"}}}""")]
+    [InlineData("log:warn*", """{"query_string":{"query":"warn*","fields":["log"],"analyze_wildcard":true}}""")]
+    [InlineData("message:/api/v1*", """{"query_string":{"query":"\\/api\\/v1*","fields":["log"],"analyze_wildcard":true}}""")]
+    public void Field_wildcards_are_a_wildcard_query_on_keywords_and_a_query_string_on_log(string kql, string dsl) => AssertDsl(kql, dsl);
 
     [Theory]
     [InlineData("kubernetes.pod_name:*", """{"exists":{"field":"kubernetes.pod_name"}}""")]

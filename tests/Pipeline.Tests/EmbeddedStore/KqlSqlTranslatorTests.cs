@@ -60,15 +60,19 @@ public sealed class KqlSqlTranslatorTests
     [InlineData("pipeline_flags:*ed", "(flags & $k0) != 0", new object[] { 15L })]
     [InlineData("pipeline_flags:nope", "0", new object[0])]
     [InlineData("pipeline_flags:*", "(flags & 255) != 0", new object[0])]
-    [InlineData("user.name:bob", "(json_extract(fields, $k0) = $k1)", new object[] { "$.\"user\".\"name\"", "bob" })]
-    [InlineData("http.status:500", "(json_extract(fields, $k0) = $k1 OR json_extract(fields, $k0) = $k2)", new object[] { "$.\"http\".\"status\"", "500", 500L })]
+    [InlineData("user.name:bob", "((json_extract(fields, $k0) = $k1) OR (json_extract(fields, $k2) = $k3))", new object[] { "$.\"user\".\"name\"", "bob", "$.\"user.name\"", "bob" })]
+    [InlineData(
+        "http.status:500",
+        "((json_extract(fields, $k0) = $k1 OR json_extract(fields, $k0) = $k2) OR (json_extract(fields, $k3) = $k4 OR json_extract(fields, $k3) = $k5))",
+        new object[] { "$.\"http\".\"status\"", "500", 500L, "$.\"http.status\"", "500", 500L })]
     [InlineData("cached:true", "(json_extract(fields, $k0) = $k1 OR json_type(fields, $k0) = $k2)", new object[] { "$.\"cached\"", "true", "true" })]
-    [InlineData("user.name:b*", "json_extract(fields, $k0) GLOB $k1", new object[] { "$.\"user\".\"name\"", "b*" })]
-    [InlineData("user.name:*", "json_extract(fields, $k0) IS NOT NULL", new object[] { "$.\"user\".\"name\"" })]
+    [InlineData("user.name:b*", "(json_extract(fields, $k0) GLOB $k1 OR json_extract(fields, $k2) GLOB $k3)", new object[] { "$.\"user\".\"name\"", "b*", "$.\"user.name\"", "b*" })]
+    [InlineData("user.name:*", "(json_extract(fields, $k0) IS NOT NULL OR json_extract(fields, $k1) IS NOT NULL)", new object[] { "$.\"user\".\"name\"", "$.\"user.name\"" })]
+    [InlineData("kubernetes.labels.app.kubernetes.io/name:web", "(json_extract(fields, $k0) = $k1)", new object[] { "$.\"kubernetes\".\"labels\".\"app.kubernetes.io/name\"", "web" })]
     [InlineData(
         "http.status >= 500",
-        "(json_type(fields, $k0) IN ('integer', 'real') AND json_extract(fields, $k0) >= $k1)",
-        new object[] { "$.\"http\".\"status\"", 500L })]
+        "((json_type(fields, $k0) IN ('integer', 'real') AND json_extract(fields, $k0) >= $k1) OR (json_type(fields, $k2) IN ('integer', 'real') AND json_extract(fields, $k2) >= $k3))",
+        new object[] { "$.\"http\".\"status\"", 500L, "$.\"http.status\"", 500L })]
     [InlineData(
         "latency < 2.5",
         "(json_type(fields, $k0) IN ('integer', 'real') AND json_extract(fields, $k0) < $k1)",

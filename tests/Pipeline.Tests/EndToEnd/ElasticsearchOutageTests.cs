@@ -169,9 +169,13 @@ public sealed class ElasticsearchOutageTests
         Assert.Equal(5, es.Documents().Count(d => d["log"]!.StartsWith("poison", StringComparison.Ordinal)));
         Assert.Equal(0, (await DeadLetters(silo)).GetProperty("total").GetInt64());
 
-        // The search API reads Elasticsearch when it is the store: KQL becomes the query DSL.
-        var search = await silo.Http.GetFromJsonAsync<JsonElement>("/api/logs/search?q=" + Uri.EscapeDataString("log:poison and kubernetes.pod_name:web") + "&limit=2");
-        Assert.Equal(5, search.GetProperty("total").GetInt64());
+        // The search API reads Elasticsearch when it is the store: KQL becomes the query DSL. The
+        // replayed documents become searchable at Elasticsearch's next refresh, so the test polls as
+        // a user would.
+        var search = await Eventually.Until(
+            () => silo.SearchAsync("log:poison and kubernetes.pod_name:web", 2),
+            s => s.GetProperty("total").GetInt64() == 5,
+            "the 5 replayed documents searchable");
         var hits = search.GetProperty("hits").EnumerateArray().ToList();
         Assert.Equal(2, hits.Count);
         Assert.Equal("poison 43", hits[0].GetProperty("log").GetString());

@@ -269,53 +269,6 @@ public sealed partial class ElasticsearchStandIn
         return errors;
     }
 
-    /// <summary><c>PUT /{index}</c>: settings and mappings of the matching template, the request's on top.</summary>
-    private void CreateIndexRequest(string name, byte[] body, Answer answer)
-    {
-        if (InvalidIndexName(name) is { } invalid)
-        {
-            throw Refusal(400, "invalid_index_name_exception", $"Invalid index name [{name}], {invalid}");
-        }
-
-        JsonElement? request = null;
-        if (body.Length > 0)
-        {
-            using var document = JsonDocument.Parse(body);
-            request = document.RootElement.Clone();
-            if (request.Value.EnumerateObject().Select(m => m.Name).FirstOrDefault(m => m is not ("settings" or "mappings" or "aliases")) is { } unknown)
-            {
-                throw Refusal(400, "parse_exception", $"unknown key [{unknown}] for create index");
-            }
-        }
-
-        Authorize("indices:admin/create", name);
-        lock (_gate)
-        {
-            if (_indices.ContainsKey(name) || _dataStreams.ContainsKey(name))
-            {
-                throw Refusal(400, "resource_already_exists_exception", $"index [{name}/{StandInIndexUuid}] already exists");
-            }
-
-            var template = TemplateFor(name);
-            if (template is { DataStream: true })
-            {
-                throw Refusal(400, "illegal_argument_exception",
-                    $"cannot create index with name [{name}], because it matches with template [{template.Name}] that creates data streams only, use create data stream api instead");
-            }
-
-            NewIndex(name, template, request);
-        }
-
-        answer.Json(200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteBoolean("acknowledged", true);
-            w.WriteBoolean("shards_acknowledged", true);
-            w.WriteString("index", name);
-            w.WriteEndObject();
-        });
-    }
-
     /// <summary>
     /// Creates an index (or, for a data stream template, a data stream and its first backing
     /// index) and registers it; throws Elasticsearch's error when its settings or mappings are
@@ -323,7 +276,7 @@ public sealed partial class ElasticsearchStandIn
     /// </summary>
     private ElasticsearchStandInIndex NewIndex(string name, ElasticsearchStandInIndexTemplate? template, JsonElement? request)
     {
-        var requestSettings = request is { } r && r.TryGetProperty("settings", out var s) ? s : (JsonElement?)null;
+        var requestSettings = request is { } r ? SettingsOf(r) : null;
         var requestMappings = request is { } q && q.TryGetProperty("mappings", out var m) ? m : (JsonElement?)null;
         var settings = ElasticsearchStandInIndexSettings.From(template?.Settings).With(ElasticsearchStandInIndexSettings.From(requestSettings));
         if (settings.ValidationErrors() is [var first, ..])
@@ -337,21 +290,19 @@ public sealed partial class ElasticsearchStandIn
                 "Creating indices with soft-deletes disabled is no longer supported. Please do not specify a value for setting [index.soft_deletes.enabled].");
         }
 
+        var fromTemplate = ElasticsearchStandInShardSettings.From(template?.Settings, null, out _);
+        var shards = ElasticsearchStandInShardSettings.From(requestSettings, fromTemplate, out var shardError);
+        if (shardError is not null)
+        {
+            throw Refusal(400, "illegal_argument_exception", shardError);
+        }
+
         // A data stream's indices always map @timestamp, as a date unless the template says otherwise.
         var templateMappings = template is { DataStream: true } ? MergeMappings(DataStreamTimestamp, template.Mappings) : template?.Mappings;
         var mapping = ElasticsearchStandInMapping.Parse(MergeMappings(templateMappings, requestMappings), settings);
-        if (template is { DataStream: true })
-        {
-            var backing = $".ds-{name}-{DateTime.UtcNow:yyyy.MM.dd}-000001";
-            var stream = new ElasticsearchStandInIndex(backing, mapping) { DataStream = name, Template = template.Name };
-            _indices[backing] = stream;
-            _dataStreams[name] = stream;
-            return stream;
-        }
-
-        var index = new ElasticsearchStandInIndex(name, mapping) { Template = template?.Name };
-        _indices[name] = index;
-        return index;
+        return template is { DataStream: true }
+            ? AddIndex($".ds-{name}-{_time.GetUtcNow():yyyy.MM.dd}-000001", mapping, shards, dataStream: name, template: template.Name)
+            : AddIndex(name, mapping, shards, template: template?.Name);
     }
 
     /// <summary>
@@ -392,54 +343,39 @@ public sealed partial class ElasticsearchStandIn
     }
 
     /// <summary>
-    /// The indices a search reads: names of indices and data streams, wildcards over both (not over
-    /// hidden <c>.ds-</c> backing indices) restricted to what the user may read; a named index the
-    /// user may not read is a 403, one that does not exist a 404 unless <c>ignore_unavailable</c>.
+    /// The indices a search or count reads, resolved as Elasticsearch resolves the expression
+    /// (<see cref="ElasticsearchStandInIndexExpression"/>) over indices and data streams (whose
+    /// hidden <c>.ds-</c> backing indices wildcards skip), as far as the user may read them: a
+    /// named index the user may not read is a 403, wildcards silently leave such indices out.
+    /// Null, with the name to report, when an index is missing. Call under the lock.
     /// </summary>
-    private List<ElasticsearchStandInIndex> SearchTargets(string target, bool ignoreUnavailable, bool allowNoIndices)
+    private List<ElasticsearchStandInIndex>? SearchTargets(string target, bool ignoreUnavailable, bool allowNoIndices, out string? missing)
     {
         const string Action = "indices:data/read/search";
-        var found = new List<ElasticsearchStandInIndex>();
-        var denied = new List<string>();
-        lock (_gate)
-        {
-            foreach (var expression in target.Split(','))
-            {
-                if (expression is "_all" or "*" || ElasticsearchStandInText.HasWildcard(expression))
-                {
-                    var pattern = expression == "_all" ? "*" : expression;
-                    var matched = _indices.Values.Where(i => i.DataStream is null && !i.Name.StartsWith('.') && ElasticsearchStandInText.WildcardMatches(pattern, i.Name))
-                        .Concat(_dataStreams.Where(d => ElasticsearchStandInText.WildcardMatches(pattern, d.Key)).Select(d => d.Value))
-                        .Where(i => Privileges.Allows(Action, i.DataStream ?? i.Name))
-                        .ToList();
-                    if (matched.Count == 0 && !allowNoIndices && expression is not ("_all" or "*"))
-                    {
-                        throw Refusal(404, "index_not_found_exception", $"no such index [{expression}]");
-                    }
-
-                    found.AddRange(matched);
-                }
-                else if (!Privileges.Allows(Action, expression))
-                {
-                    denied.Add(expression);
-                }
-                else if (_dataStreams.TryGetValue(expression, out var stream) || _indices.TryGetValue(expression, out stream))
-                {
-                    found.Add(stream);
-                }
-                else if (!ignoreUnavailable)
-                {
-                    throw Refusal(404, "index_not_found_exception", $"no such index [{expression}]");
-                }
-            }
-        }
-
+        var named = target.Split(',').Where(e => e.Length > 0 && e is not ("_all" or "*") && !e.StartsWith('-') && !ElasticsearchStandInText.HasWildcard(e)).ToList();
+        var denied = named.Where(e => !Privileges.Allows(Action, e)).ToList();
         if (denied.Count > 0)
         {
             throw new ElasticsearchStandInRequestException(403, Privileges.Denial(Action, denied));
         }
 
-        return [.. found.Distinct()];
+        var visible = new Dictionary<string, ElasticsearchStandInIndex>(StringComparer.Ordinal);
+        foreach (var (name, index) in _indices)
+        {
+            if ((index.DataStream is null && !name.StartsWith('.')) || named.Contains(name))
+            {
+                visible[name] = index;
+            }
+        }
+
+        foreach (var (name, stream) in _dataStreams)
+        {
+            visible[name] = stream;
+        }
+
+        var readable = visible.Where(v => named.Contains(v.Key) || Privileges.Allows(Action, v.Value.DataStream ?? v.Key))
+            .ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+        return ElasticsearchStandInIndexExpression.Resolve(target, readable, ignoreUnavailable, allowNoIndices, out missing)?.Distinct().ToList();
     }
 
     // A create request's mappings go over its template's: properties merge, anything else is replaced.

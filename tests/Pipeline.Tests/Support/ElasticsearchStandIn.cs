@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -16,10 +18,20 @@ namespace Pipeline.Tests.Support;
 /// A real HTTP server on 127.0.0.1 that answers like an Elasticsearch 9 node for what the .NET
 /// client and our output and search use: <c>GET /</c> and <c>HEAD /</c>, <c>POST /_bulk</c>
 /// (NDJSON, gzip request bodies, create/index with per-index in-memory documents by <c>_id</c>,
-/// 201/409 and Elasticsearch-shaped per-item errors), <c>PUT /_index_template/{name}</c> and
+/// 201/409 and Elasticsearch-shaped per-item errors), <c>PUT /_index_template/{name}</c>,
+/// <c>PUT /{index}</c>, the document APIs (<c>/{index}/_doc/{id}</c>, <c>_create</c>),
 /// <c>/{indices}/_search</c> (the query DSL subset of <see cref="ElasticsearchStandInQuery"/>, sort,
-/// from/size, track_total_hits). Every answer carries <c>X-Elastic-Product: Elasticsearch</c>
-/// (see <see cref="SendProductHeader"/>), which the client checks.
+/// from/size, track_total_hits), <c>/{indices}/_count</c> and <c>/{indices}/_refresh</c>. Every
+/// answer carries <c>X-Elastic-Product: Elasticsearch</c> (see <see cref="SendProductHeader"/>),
+/// which the client checks.
+/// <para>
+/// As in Elasticsearch, a write is searchable only after a refresh of its index: periodic
+/// (<see cref="RefreshInterval"/>, 1 s by default, or the index's <c>index.refresh_interval</c>;
+/// skipped while the index is search-idle), explicit (<c>_refresh</c>), or asked for by the write
+/// (<c>refresh=true</c>, <c>refresh=wait_for</c>). A test that searches right after writing must
+/// wait as a client of Elasticsearch must. The test-side views (<see cref="Documents"/>,
+/// <see cref="DocumentCount"/>) show every write at once.
+/// </para>
 /// <para>
 /// It exists because Elasticsearch cannot be installed on the test machines (no network but the
 /// package registries, and no JVM distribution among them); it follows Elasticsearch's documented
@@ -31,8 +43,8 @@ namespace Pipeline.Tests.Support;
 /// (connections refused), <see cref="FailRequests"/> (a whole request answered 429, 5xx, 401…),
 /// <see cref="AbortRequests"/> (connection dropped), <see cref="HoldResponses"/> (answers that never come),
 /// <see cref="RejectItems"/> (chosen bulk items answered 429 or 5xx) and
-/// <see cref="RejectDocuments"/> (chosen documents refused with a 400 document parsing error).
-/// What it received is in <see cref="Counters"/>, <see cref="Requests"/> and the stored documents.
+/// <see cref="RejectDocuments"/> (chosen documents refused with a 400 mapping error). What it
+/// received is in <see cref="Counters"/>, <see cref="Requests"/> and the stored documents.
 /// </para>
 /// <para>
 /// It is as strict as Elasticsearch 9 where a shipper can get it wrong: documents are parsed
@@ -56,21 +68,27 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
     private readonly List<ElasticsearchStandInRequestFault> _requestFaults = [];
     private readonly List<ElasticsearchStandInRequest> _requests = [];
     private readonly X509Certificate2? _certificate;
+    private readonly TimeProvider _time;
     private WebApplication? _app;
     private CancellationTokenSource _stopping = new();
     private long _sequence;
     private ElasticsearchStandInCounters _counters = new();
     private string? _requiredAuthorization;
 
-    private ElasticsearchStandIn(X509Certificate2? certificate)
+    private ElasticsearchStandIn(X509Certificate2? certificate, TimeProvider time)
     {
         _certificate = certificate;
+        _time = time;
     }
 
-    /// <summary>Starts a stand-in on a free port of 127.0.0.1; with a certificate it speaks HTTPS.</summary>
-    public static async Task<ElasticsearchStandIn> StartAsync(X509Certificate2? certificate = null)
+    /// <summary>
+    /// Starts a stand-in on a free port of 127.0.0.1; with a certificate it speaks HTTPS.
+    /// <paramref name="time"/> drives periodic refresh and search-idle (a fake clock lets a test
+    /// move them without waiting); the process clock by default.
+    /// </summary>
+    public static async Task<ElasticsearchStandIn> StartAsync(X509Certificate2? certificate = null, TimeProvider? time = null)
     {
-        var standIn = new ElasticsearchStandIn(certificate);
+        var standIn = new ElasticsearchStandIn(certificate, time ?? TimeProvider.System);
         await standIn.StartServerAsync(0);
         return standIn;
     }
@@ -146,7 +164,11 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         }
     }
 
-    /// <summary>Every stored document in order of arrival, optionally of one index only.</summary>
+    /// <summary>
+    /// Every stored document in order of arrival, optionally of one index only: what was written,
+    /// refreshed or not. This is the test's view of the store, not the search API; what
+    /// <c>_search</c> sees waits for a refresh.
+    /// </summary>
     public IReadOnlyList<ElasticsearchStandInDocument> Documents(string? index = null)
     {
         lock (_gate)
@@ -156,6 +178,7 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>How many documents the indices hold, refreshed or not (see <see cref="Documents"/>).</summary>
     public int DocumentCount
     {
         get
@@ -280,6 +303,7 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        StopRefreshing();
         await StopListeningAsync();
         _portHolder?.Dispose();
         _stopping.Dispose();
@@ -433,6 +457,22 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
             }
         }
 
+        if (answer.Wait is { } wait)
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+            try
+            {
+                // A refresh=wait_for write answers once a refresh has made it visible.
+                await wait.WaitAsync(linked.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Record(method, path, request.QueryString.Value ?? "", headers, raw.Length, body, bulkIds, 0);
+                context.Abort();
+                return;
+            }
+        }
+
         Record(method, path, request.QueryString.Value ?? "", headers, raw.Length, body, bulkIds, answer.Status);
         context.Response.StatusCode = answer.Status;
         if (answer.Body is { } json)
@@ -515,20 +555,47 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
                 answer.Json(200, Info);
                 return [];
             case ["_bulk"] when method is "POST" or "PUT":
-                return Bulk(null, body, answer, query);
+                return Bulk(null, query, body, answer);
             case [var index, "_bulk"] when method is "POST" or "PUT":
-                return Bulk(index, body, answer, query);
+                return Bulk(index, query, body, answer);
             case ["_index_template", var name] when method is "PUT" or "POST":
                 PutTemplate(name, body, query, answer);
-                return [];
-            case [var index] when method is "PUT" && !index.StartsWith('_'):
-                CreateIndexRequest(index, body, answer);
                 return [];
             case [var target, "_search"] when method is "GET" or "POST":
                 Search(target, query, body, answer);
                 return [];
             case ["_search"] when method is "GET" or "POST":
                 Search("_all", query, body, answer);
+                return [];
+            case [var target, "_count"] when method is "GET" or "POST":
+                CountDocuments(target, query, body, answer);
+                return [];
+            case ["_count"] when method is "GET" or "POST":
+                CountDocuments("_all", query, body, answer);
+                return [];
+            case [var target, "_refresh"] when method is "GET" or "POST":
+                RefreshIndices(target, query, answer);
+                return [];
+            case ["_refresh"] when method is "GET" or "POST":
+                RefreshIndices("_all", query, answer);
+                return [];
+            case [var index, "_doc", var id] when method is "PUT" or "POST":
+                IndexDocument(index, id, "index", query, body, answer);
+                return [];
+            case [var index, "_doc"] when method is "POST":
+                IndexDocument(index, null, "create", query, body, answer);
+                return [];
+            case [var index, "_create", var id] when method is "PUT" or "POST":
+                IndexDocument(index, id, "create", query, body, answer);
+                return [];
+            case [var index, "_doc", var id] when method is "DELETE":
+                DeleteDocument(index, id, query, answer);
+                return [];
+            case [var index, "_doc", var id] when method is "GET" or "HEAD":
+                GetDocument(index, id, query, answer);
+                return [];
+            case [var index] when method is "PUT" && !index.StartsWith('_'):
+                CreateIndex(index, body, answer);
                 return [];
             default:
                 answer.Error(405, "illegal_argument_exception", $"the stand-in has no handler for [{method} {path}]");
@@ -557,12 +624,17 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         w.WriteEndObject();
     }
 
-    private IReadOnlyList<string?> Bulk(string? pathIndex, byte[] body, Answer answer, IQueryCollection query)
+    private IReadOnlyList<string?> Bulk(string? pathIndex, IQueryCollection query, byte[] body, Answer answer)
     {
         Count(c => c with { BulkRequests = c.BulkRequests + 1 });
         if (body.Length == 0)
         {
             answer.Error(400, "action_request_validation_exception", "Validation Failed: 1: no requests added;");
+            return [];
+        }
+
+        if (!TryParseRefreshPolicy(query, answer, out var refresh))
+        {
             return [];
         }
 
@@ -574,93 +646,229 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
 
         // Parse every line first: a malformed action line fails the whole request, as in Elasticsearch.
         var lines = Encoding.UTF8.GetString(body).Split('\n');
-        var actions = new List<(string Action, string? Index, string? Id, string? Source, JsonElement Meta)>();
+        var writes = new List<ElasticsearchStandInWrite>();
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].TrimEnd('\r');
-            if (line.Length == 0)
+            if (line.Trim().Length == 0)
             {
                 continue;
             }
 
-            using var actionLine = JsonDocument.Parse(line);
-            var root = actionLine.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && !root.EnumerateObject().Any())
+            var (write, error) = ParseActionLine(line, i + 1, pathIndex, query.TryGetValue("pipeline", out var pipeline) ? pipeline.ToString() : null);
+            if (write is null)
             {
-                answer.Error(400, "illegal_argument_exception", $"Malformed action/metadata line [{i + 1}], expected FIELD_NAME but found [END_OBJECT]");
+                answer.Error(400, "illegal_argument_exception", error!);
                 return [];
             }
 
-            if (root.ValueKind != JsonValueKind.Object || root.EnumerateObject().Count() != 1)
+            if (write.Action != "delete")
             {
-                answer.Error(400, "illegal_argument_exception", $"Malformed action/metadata line [{i + 1}], expected START_OBJECT or END_OBJECT but found [{root.ValueKind}]");
-                return [];
-            }
-
-            var action = root.EnumerateObject().First();
-            if (action.Name is not ("create" or "index" or "delete" or "update"))
-            {
-                answer.Error(400, "illegal_argument_exception", $"Malformed action/metadata line [{i + 1}], expected field [create, delete, index, update] but found [{action.Name}]");
-                return [];
-            }
-
-            var index = action.Value.TryGetProperty("_index", out var ix) ? ix.GetString() : pathIndex;
-            var id = action.Value.TryGetProperty("_id", out var idValue) ? idValue.GetString() : null;
-            string? source = null;
-            if (action.Name != "delete")
-            {
-                if (++i >= lines.Length || lines[i].Length == 0)
+                // The body ends with a newline, so its last element is empty: Elasticsearch stops at an action whose source line never comes.
+                if (i + 1 >= lines.Length - 1)
                 {
-                    answer.Error(400, "illegal_argument_exception", $"The bulk request must be terminated by a newline [\\n]");
-                    return [];
+                    break;
                 }
 
-                source = lines[i].TrimEnd('\r');
+                write.SourceText = lines[++i].TrimEnd('\r');
             }
 
-            if (index is null)
+            writes.Add(write);
+        }
+
+        // Request validation names every invalid item, numbered from 1, as ActionRequestValidationException does.
+        var invalid = new List<string>();
+        if (writes.Count == 0)
+        {
+            invalid.Add("no requests added");
+        }
+
+        foreach (var write in writes)
+        {
+            if (write.Index.Length == 0)
             {
-                answer.Error(400, "action_request_validation_exception", "Validation Failed: 1: index is missing;");
-                return [];
+                invalid.Add("index is missing");
             }
 
-            actions.Add((action.Name, index, id, source, action.Value.Clone()));
+            if (write.Action is "delete" or "update" && write.Id is null)
+            {
+                invalid.Add("id is missing");
+            }
+        }
+
+        if (invalid.Count > 0)
+        {
+            answer.Error(400, "action_request_validation_exception",
+                "Validation Failed: " + string.Concat(invalid.Select((reason, n) => $"{n + 1}: {reason};")));
+            return [];
         }
 
         // The bulk request as a whole needs a write privilege on some index; each item is checked again.
         Authorize("indices:data/write/bulk");
         var requireAlias = query["require_alias"].ToString() == "true";
 
-        var anyError = false;
+        // Writes and their refresh listeners under one hold of the lock, so no refresh falls between them.
+        Task? wait;
+        lock (_gate)
+        {
+            foreach (var write in writes)
+            {
+                _counters = _counters with { BulkItems = _counters.BulkItems + 1 };
+                write.RequireAlias ??= requireAlias;
+                Apply(write);
+            }
+
+            wait = ApplyRefreshPolicy(refresh, writes);
+        }
+
         answer.Json(200, w =>
         {
             w.WriteStartObject();
-            w.WriteBoolean("errors", false);
+            w.WriteBoolean("errors", writes.Any(x => x.Error is not null));
             w.WriteNumber("took", 1);
             w.WriteStartArray("items");
-            foreach (var item in actions)
+            foreach (var write in writes)
             {
-                anyError |= !WriteItem(w, item.Action, item.Index!, item.Id, item.Source, item.Meta, requireAlias);
+                w.WriteStartObject();
+                w.WriteStartObject(write.Action);
+                WriteOutcome(w, write, withStatus: true);
+                w.WriteEndObject();
+                w.WriteEndObject();
             }
 
             w.WriteEndArray();
             w.WriteEndObject();
         });
-        if (anyError)
-        {
-            // The flag comes before the items in Elasticsearch's answer; patch it in place.
-            answer.SetErrorsFlag();
-        }
-
-        return [.. actions.Select(a => a.Id)];
+        answer.WaitBeforeAnswering(wait);
+        return [.. writes.Select(a => a.Id)];
     }
 
-    private bool WriteItem(Utf8JsonWriter w, string action, string index, string? id, string? sourceText, JsonElement meta, bool requireAlias)
+    /// <summary>
+    /// One action/metadata line, checked as Elasticsearch 9's <c>BulkRequestParser</c> checks it
+    /// (strict action parsing): one known action, an object of simple values, no unknown parameter.
+    /// </summary>
+    private static (ElasticsearchStandInWrite? Write, string? Error) ParseActionLine(string line, int number, string? pathIndex, string? defaultPipeline)
     {
-        Count(c => c with { BulkItems = c.BulkItems + 1 });
+        static (ElasticsearchStandInWrite?, string?) Fail(string reason) => (null, reason);
+
+        using var document = JsonDocument.Parse(line);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Fail($"Malformed action/metadata line [{number}], expected START_OBJECT but found [{TokenName(root)}]");
+        }
+
+        var members = root.EnumerateObject().ToList();
+        if (members.Count == 0)
+        {
+            return Fail($"Malformed action/metadata line [{number}], expected FIELD_NAME but found [END_OBJECT]");
+        }
+
+        var action = members[0].Name;
+        if (action is not ("create" or "index" or "update" or "delete"))
+        {
+            return Fail($"Malformed action/metadata line [{number}], expected field [create], [delete], [index] or [update] but found [{action}]");
+        }
+
+        var parameters = members[0].Value;
+        if (parameters.ValueKind != JsonValueKind.Object)
+        {
+            return Fail($"Malformed action/metadata line [{number}], expected START_OBJECT or END_OBJECT but found [{TokenName(parameters)}]");
+        }
+
+        string? index = pathIndex;
+        string? id = null;
+        long? ifSeqNo = null;
+        long? ifPrimaryTerm = null;
+        var pipeline = defaultPipeline;
+        bool? requireAlias = null;
+        Dictionary<string, string>? dynamicTemplates = null;
+        foreach (var parameter in parameters.EnumerateObject())
+        {
+            var value = parameter.Value;
+            if (value.ValueKind == JsonValueKind.Array
+                || (value.ValueKind == JsonValueKind.Object && parameter.Name is not ("_source" or "dynamic_templates")))
+            {
+                return Fail($"Malformed action/metadata line [{number}], expected a simple value for field [{parameter.Name}] but found [{TokenName(value)}]");
+            }
+
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+            switch (parameter.Name)
+            {
+                case "_index":
+                    index = text;
+                    break;
+                case "_id":
+                    id = text;
+                    break;
+                case "op_type" when action == "index":
+                    if (text is not ("create" or "index"))
+                    {
+                        return Fail($"opType must be 'create' or 'index', found: [{text}]");
+                    }
+
+                    action = text;
+                    break;
+                case "if_seq_no":
+                    ifSeqNo = long.Parse(text, CultureInfo.InvariantCulture);
+                    break;
+                case "if_primary_term":
+                    ifPrimaryTerm = long.Parse(text, CultureInfo.InvariantCulture);
+                    break;
+                case "pipeline":
+                    pipeline = text;
+                    break;
+                case "require_alias":
+                    requireAlias = text == "true";
+                    break;
+                case "dynamic_templates" when value.ValueKind == JsonValueKind.Object:
+                    dynamicTemplates = value.EnumerateObject().ToDictionary(t => t.Name, t => t.Value.GetString()!, StringComparer.Ordinal);
+                    break;
+
+                // Accepted and without effect here: one node, no ingest pipelines, no external versions, no aliases.
+                case "op_type" or "routing" or "version" or "version_type" or "retry_on_conflict" or "_source"
+                    or "require_data_stream" or "list_executed_pipelines":
+                    break;
+                default:
+                    return Fail($"Action/metadata line [{number}] contains an unknown parameter [{parameter.Name}]");
+            }
+        }
+
+        if (members.Count > 1)
+        {
+            return Fail($"Malformed action/metadata line [{number}], expected END_OBJECT but found [FIELD_NAME]");
+        }
+
+        return (new ElasticsearchStandInWrite(action, index ?? "", id)
+        {
+            IfSeqNo = ifSeqNo,
+            IfPrimaryTerm = ifPrimaryTerm,
+            Pipeline = action == "delete" ? null : pipeline,
+            RequireAlias = requireAlias,
+            DynamicTemplates = dynamicTemplates,
+        }, null);
+    }
+
+    private static string TokenName(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "START_OBJECT",
+        JsonValueKind.Array => "START_ARRAY",
+        JsonValueKind.String => "VALUE_STRING",
+        JsonValueKind.Number => "VALUE_NUMBER",
+        JsonValueKind.True or JsonValueKind.False => "VALUE_BOOLEAN",
+        _ => "VALUE_NULL",
+    };
+
+    /// <summary>Runs one write (a bulk item or a document API call) and records its outcome on it.</summary>
+    private void Apply(ElasticsearchStandInWrite write)
+    {
         JsonElement source = default;
-        (int Status, ElasticsearchStandInError Error)? error = null;
-        if (sourceText is not null)
+        if (write.SourceText is { } sourceText)
         {
             try
             {
@@ -668,46 +876,43 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
                 source = parsed.RootElement.Clone();
                 if (source.ValueKind != JsonValueKind.Object)
                 {
-                    error = (400, new ElasticsearchStandInError("document_parsing_exception", "[1:1] failed to parse: the document is not a JSON object"));
+                    write.Error = (400, "document_parsing_exception", "[1:1] failed to parse: the document is not a JSON object");
                 }
                 else if (DuplicateMember(source) is { } duplicate)
                 {
-                    error = (400, new ElasticsearchStandInError("document_parsing_exception", $"[1:2] failed to parse: Duplicate field '{duplicate}'"));
+                    write.Error = (400, "document_parsing_exception", $"[1:2] failed to parse: Duplicate field '{duplicate}'");
                 }
             }
             catch (JsonException e)
             {
-                error = (400, new ElasticsearchStandInError("document_parsing_exception", $"[1:1] failed to parse: {e.Message}"));
+                write.Error = (400, "document_parsing_exception", $"[1:1] failed to parse: {e.Message}");
             }
         }
 
-        // An index action with op_type create is a create, answered under "create".
-        if (action == "index" && meta.TryGetProperty("op_type", out var opType) && opType.GetString() == "create")
+        if (write.Id is "")
         {
-            action = "create";
+            write.Error ??= (400, "illegal_argument_exception", "if _id is specified it must not be empty");
         }
 
-        if (error is null && id is { Length: 0 })
+        // The stand-in has no ingest pipelines, so any named one is missing; _none means none.
+        if (write.Pipeline is { } pipeline && pipeline != "_none")
         {
-            error = (400, new ElasticsearchStandInError("illegal_argument_exception", "if _id is specified it must not be empty"));
+            write.Error ??= (400, "illegal_argument_exception", $"pipeline with id [{pipeline}] does not exist");
         }
 
-        id ??= action is "index" or "create" ? Guid.NewGuid().ToString("N")[..20] : null;
-        var status = 0;
-        var version = 0;
-        var result = "";
-        long sequence = 0;
-        var answeredIndex = index;
+        var index = write.Index;
+        write.Id ??= write.Action is "index" or "create" ? Guid.NewGuid().ToString("N")[..20] : null;
+        var id = write.Id;
         lock (_gate)
         {
-            if (error is null && InvalidIndexName(index) is { } invalid)
+            if (write.Error is null && InvalidIndexName(index) is { } invalid)
             {
-                error = (400, new ElasticsearchStandInError("invalid_index_name_exception", $"Invalid index name [{index}], {invalid}"));
+                write.Error = (400, "invalid_index_name_exception", $"Invalid index name [{index}], {invalid}");
             }
 
-            if (error is null)
+            if (write.Error is null)
             {
-                var item = new ElasticsearchStandInBulkItem(action, index, id, source);
+                var item = new ElasticsearchStandInBulkItem(write.Action, index, id, source);
                 foreach (var fault in _itemFaults)
                 {
                     if (fault.Remaining > 0 && fault.Match(item))
@@ -717,146 +922,167 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
                             fault.Remaining--;
                         }
 
-                        error = (fault.Status, new ElasticsearchStandInError(fault.ErrorType, fault.Reason(item)));
+                        write.Error = (fault.Status, fault.ErrorType, fault.Reason(item));
                         break;
                     }
                 }
             }
 
-            ElasticsearchStandInIndex? target = null;
-            if (error is null)
+            // A delete creates no index: Elasticsearch answers it index_not_found_exception.
+            if (write.Error is null && write.Action == "delete" && !_indices.ContainsKey(index))
             {
-                // An item's require_alias overrides the request's.
-                var itemRequiresAlias = meta.TryGetProperty("require_alias", out var alias) ? alias.ValueKind == JsonValueKind.True : requireAlias;
-                var (found, failureStatus, failure) = WriteTarget(index, itemRequiresAlias);
-                target = found;
+                write.Error = (404, "index_not_found_exception", $"no such index [{index}]");
+            }
+
+            ElasticsearchStandInIndex? target = null;
+            if (write.Error is null)
+            {
+                var (found, failureStatus, failure) = WriteTarget(index, write.RequireAlias ?? false);
                 if (failure is not null)
                 {
-                    error = (failureStatus, failure);
+                    Refuse(write, failureStatus, failure);
                 }
-                else if (target!.DataStream is not null && action != "create")
+                else if (found!.DataStream is not null && write.Action != "create")
                 {
-                    error = (400, new ElasticsearchStandInError("illegal_argument_exception", "only write ops with an op_type of create are allowed in data streams"));
+                    Refuse(write, 400, new ElasticsearchStandInError("illegal_argument_exception", "only write ops with an op_type of create are allowed in data streams"));
                 }
-                else if (BulkItemDenial(action, target.DataStream ?? target.Name) is { } denial)
+                else if (BulkItemDenial(write.Action, found.DataStream ?? found.Name) is { } denial)
                 {
-                    error = (403, denial);
+                    Refuse(write, 403, denial);
                 }
                 else
                 {
-                    answeredIndex = target.Name;
+                    target = found;
                 }
             }
 
-            if (error is null)
+            if (target is not null)
             {
-                var exists = id is not null && target!.Documents.TryGetValue(id, out _);
-                switch (action)
+                target.Documents.TryGetValue(id!, out var current);
+                if (write.IfSeqNo is { } ifSeqNo && (current is null || current.SeqNo != ifSeqNo || write.IfPrimaryTerm is not (null or 1)))
                 {
-                    case "create" when exists:
-                        version = target!.Documents[id!].Version;
-                        error = (409, new ElasticsearchStandInError("version_conflict_engine_exception", $"[{id}]: version conflict, document already exists (current version [{version}])"));
-                        break;
-                    case "delete":
-                        status = exists ? 200 : 404;
-                        result = exists ? "deleted" : "not_found";
-                        if (exists)
-                        {
-                            target!.Documents.Remove(id!);
-                        }
-
-                        break;
-                    case "update":
-                        error = (400, new ElasticsearchStandInError("illegal_argument_exception", "the stand-in does not implement bulk update"));
-                        break;
-                    default:
-                        var indexed = target!.Mapping.Index(sourceText!, id!, DynamicTemplates(meta), target.DataStream is not null);
-                        if (indexed.Error is { } refused)
-                        {
-                            error = (400, refused);
+                    write.Error = (409, "version_conflict_engine_exception",
+                        $"[{id}]: version conflict, required seqNo [{ifSeqNo}], primary term [{write.IfPrimaryTerm ?? 0}]. "
+                        + (current is null ? "but no document was found" : $"current document has seqNo [{current.SeqNo}] and primary term [1]"));
+                }
+                else
+                {
+                    switch (write.Action)
+                    {
+                        case "create" when current is not null:
+                            write.Error = (409, "version_conflict_engine_exception", $"[{id}]: version conflict, document already exists (current version [{current.Version}])");
                             break;
-                        }
+                        case "delete":
+                            write.Status = current is not null ? 200 : 404;
+                            write.Result = current is not null ? "deleted" : "not_found";
+                            write.Version = (current?.Version ?? 0) + 1;
+                            write.SeqNo = target.NextSeqNo++;
+                            write.Target = target;
+                            write.Position = ++_sequence;
 
-                        version = exists ? target.Documents[id!].Version + 1 : 1;
-                        sequence = ++_sequence;
-                        target.Documents[id!] = new ElasticsearchStandInDocument(target.Name, id!, source, sequence, version)
-                        {
-                            Fields = indexed.Fields,
-                            Ignored = indexed.Ignored,
-                        };
-                        status = exists ? 200 : 201;
-                        result = exists ? "updated" : "created";
-                        break;
+                            // Even a delete of nothing is a write to refresh (a tombstone in Elasticsearch).
+                            target.Write(id!, null, write.Position);
+
+                            break;
+                        case "update":
+                            write.Error = (400, "illegal_argument_exception", "the stand-in does not implement bulk update");
+                            break;
+                        default:
+                            var indexed = target.Mapping.Index(write.SourceText!, id!, write.DynamicTemplates, target.DataStream is not null);
+                            if (indexed.Error is { } refused)
+                            {
+                                Refuse(write, 400, refused);
+                                break;
+                            }
+
+                            write.Version = (current?.Version ?? 0) + 1;
+                            write.SeqNo = target.NextSeqNo++;
+                            write.Target = target;
+                            write.Position = ++_sequence;
+                            target.Write(id!, new ElasticsearchStandInDocument(target.Name, id!, source, write.Position, write.Version)
+                            {
+                                SeqNo = write.SeqNo,
+                                Fields = indexed.Fields,
+                                Ignored = indexed.Ignored,
+                            }, write.Position);
+                            write.Status = current is not null ? 200 : 201;
+                            write.Result = current is not null ? "updated" : "created";
+                            break;
+                    }
                 }
             }
 
-            _counters = error switch
+            _counters = write.Error switch
             {
-                null when status == 201 => _counters with { Created = _counters.Created + 1 },
+                null when write.Status == 201 => _counters with { Created = _counters.Created + 1 },
                 { Status: 409 } => _counters with { Conflicts = _counters.Conflicts + 1 },
                 not null => _counters with { ItemErrors = _counters.ItemErrors + 1 },
                 _ => _counters,
             };
         }
-
-        w.WriteStartObject();
-        w.WriteStartObject(action);
-        w.WriteString("_index", answeredIndex);
-        w.WriteString("_id", id);
-        if (error is { } failed)
-        {
-            w.WriteNumber("status", failed.Status);
-            w.WriteStartObject("error");
-            failed.Error.WriteMembers(w);
-            WriteErrorIndex(w, failed.Error.Type, answeredIndex);
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteNumber("_version", version);
-            w.WriteString("result", result);
-            w.WriteStartObject("_shards");
-            w.WriteNumber("total", 2);
-            w.WriteNumber("successful", 1);
-            w.WriteNumber("failed", 0);
-            w.WriteEndObject();
-            w.WriteNumber("_seq_no", sequence);
-            w.WriteNumber("_primary_term", 1);
-            w.WriteNumber("status", status);
-        }
-
-        w.WriteEndObject();
-        w.WriteEndObject();
-        return error is null;
     }
 
-    // Shard-level failures name their index and shard; document and security errors do not.
-    private static void WriteErrorIndex(Utf8JsonWriter w, string type, string index)
+    /// <summary>Records a refusal with its causes on a write.</summary>
+    private static void Refuse(ElasticsearchStandInWrite write, int status, ElasticsearchStandInError error)
     {
-        switch (type)
+        write.Error = (status, error.Type, error.Reason);
+        write.CausedBy = error.CausedBy;
+    }
+
+    /// <summary>
+    /// The members of a write's answer, as <c>DocWriteResponse</c> writes them (and, in a bulk
+    /// item, <c>status</c> after them), or the item's error.
+    /// </summary>
+    private void WriteOutcome(Utf8JsonWriter w, ElasticsearchStandInWrite write, bool withStatus)
+    {
+        // A data stream answers with the backing index it wrote to.
+        w.WriteString("_index", write.Target?.Name ?? write.Index);
+        w.WriteString("_id", write.Id);
+        if (write.Error is { } failure)
         {
-            case "document_parsing_exception" or "strict_dynamic_mapping_exception" or "illegal_argument_exception" or "security_exception"
-                or "mapper_parsing_exception" or "invalid_index_name_exception":
-                return;
-            case "index_not_found_exception":
-                w.WriteString("resource.type", "index_or_alias");
-                w.WriteString("resource.id", index);
-                w.WriteString("index_uuid", "_na_");
-                w.WriteString("index", index);
-                return;
-            default:
+            w.WriteNumber("status", failure.Status);
+            w.WriteStartObject("error");
+            w.WriteString("type", failure.Type);
+            w.WriteString("reason", failure.Reason);
+            if (write.CausedBy is { } cause)
+            {
+                w.WriteStartObject("caused_by");
+                cause.WriteMembers(w);
+                w.WriteEndObject();
+            }
+
+            // Document and security errors name no shard; shard-level failures do.
+            if (failure.Type is not ("document_parsing_exception" or "strict_dynamic_mapping_exception" or "security_exception") && write.CausedBy is null)
+            {
                 w.WriteString("index_uuid", "c3RhbmRpbi1pbmRleA");
                 w.WriteString("shard", "0");
-                w.WriteString("index", index);
-                return;
+                w.WriteString("index", write.Index);
+            }
+
+            w.WriteEndObject();
+            return;
+        }
+
+        var replicas = write.Target?.ShardSettings.NumberOfReplicas ?? 1;
+        w.WriteNumber("_version", write.Version);
+        w.WriteString("result", write.Result);
+        if (write.ForcedRefresh)
+        {
+            w.WriteBoolean("forced_refresh", true);
+        }
+
+        w.WriteStartObject("_shards");
+        w.WriteNumber("total", 1 + replicas);
+        w.WriteNumber("successful", 1);
+        w.WriteNumber("failed", 0);
+        w.WriteEndObject();
+        w.WriteNumber("_seq_no", write.SeqNo);
+        w.WriteNumber("_primary_term", 1);
+        if (withStatus)
+        {
+            w.WriteNumber("status", write.Status);
         }
     }
-
-    // The action line's dynamic_templates: field path → dynamic template name.
-    private static Dictionary<string, string>? DynamicTemplates(JsonElement meta) =>
-        meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("dynamic_templates", out var templates) && templates.ValueKind == JsonValueKind.Object
-            ? templates.EnumerateObject().ToDictionary(t => t.Name, t => t.Value.GetString()!, StringComparer.Ordinal)
-            : null;
 
     private static string? DuplicateMember(JsonElement element)
     {
@@ -915,32 +1141,171 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
             : null;
     }
 
+    // Top-level keys of a search body (SearchSourceBuilder): the stand-in runs the first group,
+    // refuses the second by name rather than ignore what would change the answer.
+    private static readonly HashSet<string> SearchKeysServed =
+        ["query", "from", "size", "sort", "search_after", "track_total_hits", "timeout", "version", "seq_no_primary_term"];
+
+    private static readonly HashSet<string> SearchKeysNotServed =
+    [
+        "aggs", "aggregations", "post_filter", "_source", "fields", "docvalue_fields", "stored_fields", "script_fields",
+        "highlight", "suggest", "rescore", "collapse", "min_score", "terminate_after", "explain",
+        "track_scores", "indices_boost", "profile", "stats", "ext", "slice", "pit", "knn", "retriever", "rank", "runtime_mappings",
+        "sub_searches",
+    ];
+
+    // URL parameters of a search that would change the answer and that the stand-in does not run.
+    private static readonly string[] SearchParametersNotServed =
+    [
+        "q", "df", "analyzer", "default_operator", "lenient", "filter_path", "_source", "_source_includes", "_source_excludes",
+        "stored_fields", "docvalue_fields", "explain", "min_score", "scroll",
+    ];
+
     private void Search(string target, IQueryCollection query, byte[] body, Answer answer)
     {
         Count(c => c with { Searches = c.Searches + 1 });
         using var document = body.Length == 0 ? JsonDocument.Parse("{}") : JsonDocument.Parse(body);
         var request = document.RootElement;
-        var ignoreUnavailable = query["ignore_unavailable"].ToString() == "true";
-        var allowNoIndices = query["allow_no_indices"].ToString() != "false";
-
-        var indices = SearchTargets(target, ignoreUnavailable, allowNoIndices);
-
-        var queryClause = request.TryGetProperty("query", out var q) ? q : JsonDocument.Parse("""{"match_all":{}}""").RootElement;
-        var size = request.TryGetProperty("size", out var s) ? s.GetInt32() : 10;
-        var from = request.TryGetProperty("from", out var f) ? f.GetInt32() : 0;
-        if (from + size > 10_000)
+        if (request.ValueKind != JsonValueKind.Object)
         {
-            answer.Error(400, "illegal_argument_exception",
-                $"Result window is too large, from + size must be less than or equal to: [10000] but was [{from + size}]. See the scroll api for a more efficient way to request large data sets.");
+            answer.Error(400, "parsing_exception", $"Expected [START_OBJECT] but found [{TokenName(request)}]", ("line", "1"), ("col", "1"));
             return;
         }
 
+        foreach (var member in request.EnumerateObject())
+        {
+            if (SearchKeysNotServed.Contains(member.Name))
+            {
+                answer.Error(400, "illegal_argument_exception", $"the stand-in does not implement [{member.Name}] in a search");
+                return;
+            }
+
+            if (!SearchKeysServed.Contains(member.Name))
+            {
+                answer.Error(400, "parsing_exception", $"Unknown key for a {TokenName(member.Value)} in [{member.Name}].", ("line", "1"), ("col", "1"));
+                return;
+            }
+        }
+
+        if (query["search_type"].ToString() is { Length: > 0 } searchType && searchType is not ("query_then_fetch" or "dfs_query_then_fetch"))
+        {
+            answer.Error(400, "illegal_argument_exception", $"No search type for [{searchType}]");
+            return;
+        }
+
+        if (SearchParametersNotServed.FirstOrDefault(query.ContainsKey) is { } notServed)
+        {
+            answer.Error(400, "illegal_argument_exception", $"the stand-in does not implement the [{notServed}] parameter of a search");
+            return;
+        }
+
+        if (query.TryGetValue("terminate_after", out var terminateAfter))
+        {
+            answer.Error(400, "illegal_argument_exception", int.Parse(terminateAfter.ToString(), CultureInfo.InvariantCulture) < 0
+                ? "terminateAfter must be > 0"
+                : "the stand-in does not implement terminate_after");
+            return;
+        }
+
+        // URL parameters override the body, as RestSearchAction applies them after parsing it.
+        var from = request.TryGetProperty("from", out var f) ? f.GetInt32() : 0;
+        var size = request.TryGetProperty("size", out var s) ? s.GetInt32() : 10;
+        if (query.TryGetValue("from", out var fromParameter))
+        {
+            from = int.Parse(fromParameter.ToString(), CultureInfo.InvariantCulture);
+        }
+
+        if (query.TryGetValue("size", out var sizeParameter))
+        {
+            // size=-1 on the URL is deprecated and means the default.
+            size = int.Parse(sizeParameter.ToString(), CultureInfo.InvariantCulture) is var asked and not -1 ? asked : 10;
+        }
+
+        if (from < 0)
+        {
+            answer.Error(400, "illegal_argument_exception", $"[from] parameter cannot be negative but was [{from}]");
+            return;
+        }
+
+        if (size < 0)
+        {
+            answer.Error(400, "illegal_argument_exception", $"[size] parameter cannot be negative, found [{size}]");
+            return;
+        }
+
+        // track_total_hits: null when not given (10,000), int.MaxValue when exact, -1 when off.
+        int? trackTotal = request.TryGetProperty("track_total_hits", out var t)
+            ? t.ValueKind switch { JsonValueKind.True => int.MaxValue, JsonValueKind.False => -1, _ => t.GetInt32() }
+            : null;
+        if (query.TryGetValue("track_total_hits", out var trackParameter))
+        {
+            trackTotal = trackParameter.ToString() switch
+            {
+                "true" => int.MaxValue,
+                "false" => -1,
+                var number => int.Parse(number, CultureInfo.InvariantCulture),
+            };
+        }
+
+        if (trackTotal < -1)
+        {
+            answer.Error(400, "illegal_argument_exception", $"[track_total_hits] parameter must be positive or equals to -1, got {trackTotal}");
+            return;
+        }
+
+        var totalAsInt = query["rest_total_hits_as_int"].ToString() == "true";
+        if (totalAsInt && trackTotal is { } upTo && upTo != int.MaxValue && upTo != -1)
+        {
+            answer.Error(400, "illegal_argument_exception", $"[rest_total_hits_as_int] cannot be used if the tracking of total hits is not accurate, got {upTo}");
+            return;
+        }
+
+        var trackTotalUpTo = trackTotal ?? (totalAsInt ? int.MaxValue : 10_000);
+        var sort = SortKeys(request, query);
+        var searchAfter = request.TryGetProperty("search_after", out var after) ? after.EnumerateArray().ToList() : null;
+        if (searchAfter is not null)
+        {
+            var reason = from > 0 ? "[from] parameter must be set to 0 when [search_after] is used"
+                : sort.Count == 0 ? "Sort must contain at least one field."
+                : searchAfter.Count != sort.Count ? $"search_after has {searchAfter.Count} value(s) but sort has {sort.Count}."
+                : null;
+            if (reason is not null)
+            {
+                answer.Error(400, from > 0 ? "action_request_validation_exception" : "illegal_argument_exception",
+                    from > 0 ? $"Validation Failed: 1: {reason};" : reason);
+                return;
+            }
+        }
+
+        var withVersion = Flag(request, query, "version");
+        var withSeqNo = Flag(request, query, "seq_no_primary_term");
+        var queryClause = request.TryGetProperty("query", out var q) ? q : JsonDocument.Parse("""{"match_all":{}}""").RootElement;
+        var ignoreUnavailable = query["ignore_unavailable"].ToString() == "true";
+        var allowNoIndices = query["allow_no_indices"].ToString() != "false";
+
+        List<ElasticsearchStandInIndex>? indices;
+        var failures = new List<(ElasticsearchStandInIndex Index, string Type, string Reason)>();
         List<ElasticsearchStandInDocument> matches = [];
         lock (_gate)
         {
+            indices = SearchTargets(target, ignoreUnavailable, allowNoIndices, out var missing);
+            if (indices is null)
+            {
+                answer.IndexNotFound(missing!);
+                return;
+            }
+
+            // Search reads what the last refresh made visible, after the refresh a search-idle index skipped.
+            EnsureSearchActive(indices);
             foreach (var index in indices)
             {
-                foreach (var doc in index.Documents.Values)
+                if (ShardFailure(index, from, size, sort) is { } failure)
+                {
+                    failures.Add((index, failure.Type, failure.Reason));
+                    continue;
+                }
+
+                foreach (var doc in index.Searchable.Values)
                 {
                     if (ElasticsearchStandInQuery.Matches(queryClause, doc, index))
                     {
@@ -950,30 +1315,34 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
             }
         }
 
-        var sort = SortKeys(request);
-        matches.Sort((a, b) => CompareForSort(a, b, sort, indices));
+        var shards = indices.Sum(i => i.ShardSettings.NumberOfShards);
+        if (shards > 0 && failures.Count == indices.Count)
+        {
+            answer.SearchPhaseFailure(failures.Select(x => (x.Index.Name, x.Type, x.Reason)).ToList());
+            return;
+        }
+
+        var searched = indices.Where(i => failures.All(x => x.Index != i)).ToList();
+        matches.Sort((a, b) => CompareForSort(a, b, sort, searched));
         var total = matches.Count;
-        var trackTotal = request.TryGetProperty("track_total_hits", out var t)
-            ? t.ValueKind switch { JsonValueKind.True => int.MaxValue, JsonValueKind.False => -1, _ => t.GetInt32() }
-            : 10_000;
-        var page = matches.Skip(from).Take(size).ToList();
+        var page = (searchAfter is null ? matches : matches.Where(d => IsAfter(d, searchAfter, sort, searched.First(i => i.Name == d.Index))))
+            .Skip(from).Take(size).ToList();
         answer.Json(200, w =>
         {
             w.WriteStartObject();
             w.WriteNumber("took", 1);
             w.WriteBoolean("timed_out", false);
-            w.WriteStartObject("_shards");
-            w.WriteNumber("total", indices.Count);
-            w.WriteNumber("successful", indices.Count);
-            w.WriteNumber("skipped", 0);
-            w.WriteNumber("failed", 0);
-            w.WriteEndObject();
+            WriteSearchShards(w, indices, failures.Select(x => (x.Index, x.Type, x.Reason)).ToList());
             w.WriteStartObject("hits");
-            if (trackTotal >= 0)
+            if (totalAsInt)
+            {
+                w.WriteNumber("total", trackTotalUpTo == -1 ? -1 : total);
+            }
+            else if (trackTotalUpTo >= 0)
             {
                 w.WriteStartObject("total");
-                w.WriteNumber("value", Math.Min(total, trackTotal));
-                w.WriteString("relation", total > trackTotal ? "gte" : "eq");
+                w.WriteNumber("value", Math.Min(total, trackTotalUpTo));
+                w.WriteString("relation", total > trackTotalUpTo ? "gte" : "eq");
                 w.WriteEndObject();
             }
 
@@ -984,6 +1353,17 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
                 w.WriteStartObject();
                 w.WriteString("_index", hit.Index);
                 w.WriteString("_id", hit.Id);
+                if (withVersion)
+                {
+                    w.WriteNumber("_version", hit.Version);
+                }
+
+                if (withSeqNo)
+                {
+                    w.WriteNumber("_seq_no", hit.SeqNo);
+                    w.WriteNumber("_primary_term", 1);
+                }
+
                 w.WriteNull("_score");
                 if (hit.Ignored.Count > 0)
                 {
@@ -1001,9 +1381,9 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
                 if (sort.Count > 0)
                 {
                     w.WriteStartArray("sort");
-                    foreach (var (field, _) in sort)
+                    foreach (var key in sort)
                     {
-                        WriteSortValue(w, hit, field);
+                        WriteSortValue(w, hit, key, searched.First(i => i.Name == hit.Index));
                     }
 
                     w.WriteEndArray();
@@ -1018,9 +1398,195 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         });
     }
 
-    private static List<(string Field, bool Descending)> SortKeys(JsonElement request)
+    private static bool Flag(JsonElement request, IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var parameter) ? parameter.ToString() is "" or "true"
+        : request.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+
+    /// <summary>
+    /// Whether a hit sorts strictly after the <c>search_after</c> values (a hit equal on every
+    /// key is not after them, as Elasticsearch's <c>FieldDoc</c> with the highest doc id says).
+    /// </summary>
+    private static bool IsAfter(ElasticsearchStandInDocument hit, List<JsonElement> after, List<SortKey> sort, ElasticsearchStandInIndex index)
     {
-        var keys = new List<(string, bool)>();
+        for (var i = 0; i < sort.Count; i++)
+        {
+            var key = sort[i];
+            if (key.Field is "_doc" or "_score")
+            {
+                continue;
+            }
+
+            var mine = SortValue(hit, key, index);
+            var theirs = SearchAfterValue(after[i], key, index);
+            var comparison = (mine, theirs) switch
+            {
+                (null, null) => 0,
+                (null, _) => 1,
+                (_, null) => -1,
+                _ => key.Descending ? Compare(theirs, mine) : Compare(mine, theirs),
+            };
+            if (comparison != 0)
+            {
+                return comparison > 0;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A <c>search_after</c> value in the form <see cref="SortValue"/> gives (a date in milliseconds, or nanoseconds with <c>numeric_type: date_nanos</c>, or as text).</summary>
+    private static IComparable? SearchAfterValue(JsonElement value, SortKey key, ElasticsearchStandInIndex index)
+    {
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+        switch (index.Mapping.TypeOf(key.Field))
+        {
+            case ElasticsearchStandInFieldType.Date when value.ValueKind == JsonValueKind.Number:
+                var number = value.GetInt64();
+                return key.NumericType == "date_nanos" ? number : number * 1_000_000;
+            case ElasticsearchStandInFieldType.Date:
+                return Pipeline.Grains.Search.Kql.KqlTimestamp.TryParse(text, out var nanos, out _) ? nanos : null;
+            case ElasticsearchStandInFieldType.Number:
+                return ElasticsearchStandInText.TryParseNumber(text, out var parsed) ? parsed : null;
+            default:
+                return value.ValueKind == JsonValueKind.Null ? null : text;
+        }
+    }
+
+    /// <summary>Compares sort values; values of different kinds (a field mapped differently in two indices) compare as text.</summary>
+    private static int Compare(IComparable a, IComparable b) =>
+        a.GetType() == b.GetType()
+            ? a.CompareTo(b)
+            : string.CompareOrdinal(Convert.ToString(a, CultureInfo.InvariantCulture), Convert.ToString(b, CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// <c>GET|POST /_count</c>, <c>/{index}/_count</c>: the documents a search would match, as
+    /// of the last refresh.
+    /// </summary>
+    private void CountDocuments(string target, IQueryCollection query, byte[] body, Answer answer)
+    {
+        Count(c => c with { Searches = c.Searches + 1 });
+        using var document = body.Length == 0 ? JsonDocument.Parse("{}") : JsonDocument.Parse(body);
+        var request = document.RootElement;
+        foreach (var member in request.EnumerateObject())
+        {
+            if (member.Name != "query")
+            {
+                answer.Error(400, "parsing_exception", $"request does not support [{member.Name}]", ("line", "1"), ("col", "1"));
+                return;
+            }
+        }
+
+        var queryClause = request.TryGetProperty("query", out var q) ? q : JsonDocument.Parse("""{"match_all":{}}""").RootElement;
+        var ignoreUnavailable = query["ignore_unavailable"].ToString() == "true";
+        var allowNoIndices = query["allow_no_indices"].ToString() != "false";
+        List<ElasticsearchStandInIndex>? indices;
+        var count = 0;
+        lock (_gate)
+        {
+            indices = SearchTargets(target, ignoreUnavailable, allowNoIndices, out var missing);
+            if (indices is null)
+            {
+                answer.IndexNotFound(missing!);
+                return;
+            }
+
+            EnsureSearchActive(indices);
+            count = indices.Sum(index => index.Searchable.Values.Count(doc => ElasticsearchStandInQuery.Matches(queryClause, doc, index)));
+        }
+
+        answer.Json(200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("count", count);
+            WriteSearchShards(w, indices, []);
+            w.WriteEndObject();
+        });
+    }
+
+    private static void WriteSearchShards(Utf8JsonWriter w, List<ElasticsearchStandInIndex> indices, List<(ElasticsearchStandInIndex Index, string Type, string Reason)> failures)
+    {
+        var total = indices.Sum(i => i.ShardSettings.NumberOfShards);
+        var failed = failures.Sum(x => x.Index.ShardSettings.NumberOfShards);
+        w.WriteStartObject("_shards");
+        w.WriteNumber("total", total);
+        w.WriteNumber("successful", total - failed);
+        w.WriteNumber("skipped", 0);
+        w.WriteNumber("failed", failed);
+        if (failures.Count > 0)
+        {
+            w.WriteStartArray("failures");
+            foreach (var (index, type, reason) in failures)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("shard", 0);
+                w.WriteString("index", index.Name);
+                w.WriteString("node", "c3RhbmRpbi1ub2RlLTA");
+                w.WriteStartObject("reason");
+                w.WriteString("type", type);
+                w.WriteString("reason", reason);
+                w.WriteString("index_uuid", "c3RhbmRpbi1pbmRleA");
+                w.WriteString("index", index.Name);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>What makes a shard refuse a search (Elasticsearch checks these on each shard, so they come back as shard failures).</summary>
+    private static (string Type, string Reason)? ShardFailure(ElasticsearchStandInIndex index, int from, int size, List<SortKey> sort)
+    {
+        var window = index.ShardSettings.MaxResultWindow;
+        if (from + size > window)
+        {
+            return ("illegal_argument_exception",
+                $"Result window is too large, from + size must be less than or equal to: [{window}] but was [{from + size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.");
+        }
+
+        foreach (var key in sort)
+        {
+            if (key.Field is "_doc" or "_score")
+            {
+                continue;
+            }
+
+            var type = index.Mapping.TypeOf(key.Field);
+            if (type == ElasticsearchStandInFieldType.Unmapped && key.UnmappedType is null)
+            {
+                return ("query_shard_exception", $"No mapping found for [{key.Field}] in order to sort on");
+            }
+
+            if (type == ElasticsearchStandInFieldType.Text)
+            {
+                return ("illegal_argument_exception",
+                    $"Fielddata is disabled on [{key.Field}] in [{index.Name}]. Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [{key.Field}] in order to load field data by uninverting the inverted index. Note that this can use significant memory.");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>One sort key of a search: its field, order, and the options the stand-in acts on.</summary>
+    private sealed record SortKey(string Field, bool Descending, string? UnmappedType, string? NumericType);
+
+    /// <summary>The body's <c>sort</c> (a name, <c>{name: order}</c>, <c>{name: {order, unmapped_type, numeric_type}}</c>, or a list of them), or the URL's <c>sort=name:order,…</c>.</summary>
+    private static List<SortKey> SortKeys(JsonElement request, IQueryCollection query)
+    {
+        var keys = new List<SortKey>();
+        if (query.TryGetValue("sort", out var parameter))
+        {
+            foreach (var entry in parameter.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var colon = entry.LastIndexOf(':');
+                keys.Add(colon < 0 ? new SortKey(entry, false, null, null) : new SortKey(entry[..colon], entry[(colon + 1)..] == "desc", null, null));
+            }
+
+            return keys;
+        }
+
         if (!request.TryGetProperty("sort", out var sort))
         {
             return keys;
@@ -1030,49 +1596,57 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         {
             if (entry.ValueKind == JsonValueKind.String)
             {
-                keys.Add((entry.GetString()!, false));
+                // _score sorts best first unless told otherwise; fields ascending.
+                keys.Add(new SortKey(entry.GetString()!, entry.GetString() == "_score", null, null));
                 continue;
             }
 
             foreach (var member in entry.EnumerateObject())
             {
-                var order = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString()
-                    : member.Value.TryGetProperty("order", out var o) ? o.GetString() : "asc";
-                keys.Add((member.Name, order == "desc"));
+                var options = member.Value;
+                var order = options.ValueKind == JsonValueKind.String ? options.GetString()
+                    : options.TryGetProperty("order", out var o) ? o.GetString()
+                    : member.Name == "_score" ? "desc" : "asc";
+                string? Option(string name) =>
+                    options.ValueKind == JsonValueKind.Object && options.TryGetProperty(name, out var value) ? value.GetString() : null;
+                keys.Add(new SortKey(member.Name, order == "desc", Option("unmapped_type"), Option("numeric_type")));
             }
         }
 
         return keys;
     }
 
-    private static int CompareForSort(ElasticsearchStandInDocument a, ElasticsearchStandInDocument b, List<(string Field, bool Descending)> sort, List<ElasticsearchStandInIndex> indices)
+    private static int CompareForSort(ElasticsearchStandInDocument a, ElasticsearchStandInDocument b, List<SortKey> sort, List<ElasticsearchStandInIndex> indices)
     {
-        foreach (var (field, descending) in sort)
+        foreach (var key in sort)
         {
-            if (field == "_doc")
+            if (key.Field == "_doc")
             {
                 var byOrder = a.Sequence.CompareTo(b.Sequence);
                 if (byOrder != 0)
                 {
-                    return descending ? -byOrder : byOrder;
+                    return key.Descending ? -byOrder : byOrder;
                 }
 
                 continue;
             }
 
-            var index = indices.First(i => i.Name == a.Index);
-            var (ka, kb) = index.Mapping.TypeOf(field) == ElasticsearchStandInFieldType.Date
-                ? ((IComparable?)ElasticsearchStandInQuery.Times(a, field).Cast<long?>().FirstOrDefault(), (IComparable?)ElasticsearchStandInQuery.Times(b, field).Cast<long?>().FirstOrDefault())
-                : ((IComparable?)ElasticsearchStandInQuery.Values(a, field).Select(v => v.ToString()).FirstOrDefault(),
-                    (IComparable?)ElasticsearchStandInQuery.Values(b, field).Select(v => v.ToString()).FirstOrDefault());
+            if (key.Field == "_score")
+            {
+                // The stand-in does not score: every hit ties.
+                continue;
+            }
 
-            // Documents without the field sort last either way.
+            var ka = SortValue(a, key, indices.First(i => i.Name == a.Index));
+            var kb = SortValue(b, key, indices.First(i => i.Name == b.Index));
+
+            // Documents without the field sort last either way (missing: _last).
             var comparison = (ka, kb) switch
             {
                 (null, null) => 0,
                 (null, _) => 1,
                 (_, null) => -1,
-                _ => descending ? kb.CompareTo(ka) : ka.CompareTo(kb),
+                _ => key.Descending ? Compare(kb, ka) : Compare(ka, kb),
             };
             if (comparison != 0)
             {
@@ -1084,23 +1658,72 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         return a.Sequence.CompareTo(b.Sequence);
     }
 
-    private static void WriteSortValue(Utf8JsonWriter w, ElasticsearchStandInDocument hit, string field)
+    /// <summary>
+    /// A document's value for a sort key: nanoseconds for a date, a double for a number, the
+    /// text otherwise; of several values the least ascending and the greatest descending
+    /// (Elasticsearch's default sort mode).
+    /// </summary>
+    private static IComparable? SortValue(ElasticsearchStandInDocument document, SortKey key, ElasticsearchStandInIndex index)
     {
-        if (field == "_doc")
+        IEnumerable<IComparable> values = index.Mapping.TypeOf(key.Field) switch
+        {
+            ElasticsearchStandInFieldType.Date => ElasticsearchStandInQuery.Times(document, key.Field).Select(t => (IComparable)t),
+            ElasticsearchStandInFieldType.Number => ElasticsearchStandInQuery.Values(document, key.Field)
+                .Select(v => ElasticsearchStandInText.TryParseNumber(v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText(), out var n) ? (IComparable?)n : null)
+                .Where(n => n is not null).Select(n => n!),
+            _ => ElasticsearchStandInQuery.Values(document, key.Field)
+                .Select(v => (IComparable)(v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText())),
+        };
+        var list = values.ToList();
+        return list.Count == 0 ? null : key.Descending ? list.Max() : list.Min();
+    }
+
+    /// <summary>
+    /// A hit's <c>sort</c> value as Elasticsearch renders it: milliseconds for a date (nanoseconds
+    /// with <c>numeric_type: date_nanos</c>), the number, the text, and for a missing number or
+    /// date the long's extreme that sorts it last.
+    /// </summary>
+    private static void WriteSortValue(Utf8JsonWriter w, ElasticsearchStandInDocument hit, SortKey key, ElasticsearchStandInIndex index)
+    {
+        if (key.Field == "_doc")
         {
             w.WriteNumberValue(hit.Sequence);
+            return;
         }
-        else if (ElasticsearchStandInQuery.Times(hit, field).Cast<long?>().FirstOrDefault() is { } nanos && field == "@timestamp")
-        {
-            w.WriteNumberValue(nanos / 1_000_000);
-        }
-        else if (ElasticsearchStandInQuery.Values(hit, field).FirstOrDefault() is { ValueKind: not JsonValueKind.Undefined } value)
-        {
-            value.WriteTo(w);
-        }
-        else
+
+        if (key.Field == "_score")
         {
             w.WriteNullValue();
+            return;
+        }
+
+        var type = index.Mapping.TypeOf(key.Field);
+        switch (SortValue(hit, key, index))
+        {
+            case long nanos when type == ElasticsearchStandInFieldType.Date:
+                w.WriteNumberValue(key.NumericType == "date_nanos" ? nanos : Math.DivRem(nanos, 1_000_000, out var remainder) - (remainder < 0 ? 1 : 0));
+                break;
+            case double number when number == Math.Floor(number) && Math.Abs(number) < 1e15:
+                w.WriteNumberValue((long)number);
+                break;
+            case double number:
+                w.WriteNumberValue(number);
+                break;
+            case string text:
+                w.WriteStringValue(text);
+                break;
+            default:
+                if (type is ElasticsearchStandInFieldType.Date or ElasticsearchStandInFieldType.Number
+                    || key.UnmappedType is "long" or "date" or "date_nanos" or "integer" or "double")
+                {
+                    w.WriteNumberValue(key.Descending ? long.MinValue : long.MaxValue);
+                }
+                else
+                {
+                    w.WriteNullValue();
+                }
+
+                break;
         }
     }
 
@@ -1114,7 +1737,9 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         public void Json(int status, Action<Utf8JsonWriter> write)
         {
             var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer))
+
+            // Elasticsearch (Jackson) escapes only what JSON requires: '+', '<', '\'' stay as they are.
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 write(writer);
             }
@@ -1123,8 +1748,38 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
             Body = buffer.ToArray();
         }
 
-        public void Error(int status, string type, string reason) => Error(status, new ElasticsearchStandInError(type, reason));
+        /// <summary>What must happen before the answer is sent (a <c>refresh=wait_for</c> write waits for its refresh).</summary>
+        public Task? Wait { get; private set; }
 
+        public void WaitBeforeAnswering(Task? wait) => Wait = wait;
+
+        /// <summary>Elasticsearch's error body; <paramref name="details"/> are the exception's metadata (<c>index</c>, <c>index_uuid</c>…), shown in the root cause too.</summary>
+        public void Error(int status, string type, string reason, params (string Name, string Value)[] details) => Json(status, w =>
+        {
+            void Cause()
+            {
+                w.WriteString("type", type);
+                w.WriteString("reason", reason);
+                foreach (var (name, value) in details)
+                {
+                    w.WriteString(name, value);
+                }
+            }
+
+            w.WriteStartObject();
+            w.WriteStartObject("error");
+            w.WriteStartArray("root_cause");
+            w.WriteStartObject();
+            Cause();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            Cause();
+            w.WriteEndObject();
+            w.WriteNumber("status", status);
+            w.WriteEndObject();
+        });
+
+        /// <summary>An error with its chain of causes; the root cause is what Elasticsearch reports as one.</summary>
         public void Error(int status, ElasticsearchStandInError error) => Json(status, w =>
         {
             w.WriteStartObject();
@@ -1142,14 +1797,60 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
             w.WriteEndObject();
         });
 
-        public void SetErrorsFlag()
+        /// <summary>404 <c>index_not_found_exception</c> as Elasticsearch shapes it.</summary>
+        public void IndexNotFound(string index) => Error(404, "index_not_found_exception", $"no such index [{index}]",
+            ("resource.type", "index_or_alias"), ("resource.id", index), ("index_uuid", "_na_"), ("index", index));
+
+        /// <summary>
+        /// Every shard refused the search: <c>search_phase_execution_exception</c> "all shards
+        /// failed", with the shards' reasons, answered with the status of their cause (400 for
+        /// those the stand-in produces).
+        /// </summary>
+        public void SearchPhaseFailure(IReadOnlyList<(string Index, string Type, string Reason)> failures) => Json(400, w =>
         {
-            var text = Encoding.UTF8.GetString(Body!);
-            const string Off = "{\"errors\":false,";
-            if (text.StartsWith(Off, StringComparison.Ordinal))
+            var (_, firstType, firstReason) = failures[0];
+            w.WriteStartObject();
+            w.WriteStartObject("error");
+            w.WriteStartArray("root_cause");
+            foreach (var (index, type, reason) in failures.DistinctBy(x => (x.Type, x.Reason)))
             {
-                Body = Encoding.UTF8.GetBytes("{\"errors\":true," + text[Off.Length..]);
+                w.WriteStartObject();
+                w.WriteString("type", type);
+                w.WriteString("reason", reason);
+                w.WriteString("index_uuid", "c3RhbmRpbi1pbmRleA");
+                w.WriteString("index", index);
+                w.WriteEndObject();
             }
-        }
+
+            w.WriteEndArray();
+            w.WriteString("type", "search_phase_execution_exception");
+            w.WriteString("reason", "all shards failed");
+            w.WriteString("phase", "query");
+            w.WriteBoolean("grouped", true);
+            w.WriteStartArray("failed_shards");
+            foreach (var (index, type, reason) in failures)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("shard", 0);
+                w.WriteString("index", index);
+                w.WriteString("node", "c3RhbmRpbi1ub2RlLTA");
+                w.WriteStartObject("reason");
+                w.WriteString("type", type);
+                w.WriteString("reason", reason);
+                w.WriteString("index_uuid", "c3RhbmRpbi1pbmRleA");
+                w.WriteString("index", index);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartObject("caused_by");
+            w.WriteString("type", firstType);
+            w.WriteString("reason", firstReason);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteNumber("status", 400);
+            w.WriteEndObject();
+        });
     }
 }

@@ -22,4 +22,7 @@ public sealed record ElasticsearchStandInDocument(string Index, string Id, JsonE
     /// <summary>A top-level string member of the source, or null.</summary>
     public string? this[string member] =>
         Source.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>Its <c>_seq_no</c> in its index (from 0; Elasticsearch counts per shard, the same for one shard).</summary>
+    public long SeqNo { get; init; }
 }

@@ -33,12 +33,18 @@ internal sealed class ElasticsearchBulkBody : IDisposable
 
     private readonly PooledByteBuffer _buffer;
     private readonly Utf8JsonWriter _writer;
+    private readonly bool _replaceDots;
+    private ArrayBufferWriter<byte>? _scratch;
     private int[] _starts;
     private int[] _documentStarts;
     private int _count;
 
-    public ElasticsearchBulkBody(int records, int capacityBytes)
+    /// <param name="records">Records expected (the offset arrays grow past it).</param>
+    /// <param name="capacityBytes">Bytes of NDJSON expected (the buffer grows past it).</param>
+    /// <param name="replaceDots">Write member names with <c>_</c> for every <c>.</c>, as fluent-bit's <c>Replace_Dots</c>.</param>
+    public ElasticsearchBulkBody(int records, int capacityBytes, bool replaceDots = false)
     {
+        _replaceDots = replaceDots;
         _buffer = new PooledByteBuffer(capacityBytes);
         _writer = new Utf8JsonWriter(_buffer, WriterOptions);
         _starts = ArrayPool<int>.Shared.Rent(records + 1);
@@ -77,14 +83,21 @@ internal sealed class ElasticsearchBulkBody : IDisposable
         _buffer.WriteByte((byte)'\n');
 
         _documentStarts[_count] = _buffer.Length;
-        _writer.Reset(_buffer);
-        if (!record.SourceMetadataPending && record.Fields is { } fields && fields.ContainsKey(TenantMember))
+        if (_replaceDots)
         {
-            WriteDisplacingTenant(record);
+            // Rare (an option): the document is written once more with its names changed.
+            _scratch ??= new ArrayBufferWriter<byte>();
+            _scratch.ResetWrittenCount();
+            _writer.Reset(_scratch);
+            WriteDocument(record);
+            _writer.Flush();
+            _writer.Reset(_buffer);
+            CopyReplacingDots(_scratch.WrittenSpan, _writer);
         }
         else
         {
-            LogEventDocument.Write(_writer, record, includeId: false);
+            _writer.Reset(_buffer);
+            WriteDocument(record);
         }
 
         _writer.Flush();
@@ -156,6 +169,83 @@ internal sealed class ElasticsearchBulkBody : IDisposable
         ArrayPool<int>.Shared.Return(_documentStarts);
         _starts = starts;
         _documentStarts = documentStarts;
+    }
+
+    /// <summary>
+    /// Copies a JSON document, writing each member name with <c>_</c> for every <c>.</c>, so
+    /// Elasticsearch never expands a name into objects (fluent-bit's <c>Replace_Dots</c>).
+    /// </summary>
+    public static void CopyReplacingDots(ReadOnlySpan<byte> json, Utf8JsonWriter writer)
+    {
+        var reader = new Utf8JsonReader(json);
+        Span<char> name = stackalloc char[256];
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    writer.WriteStartObject();
+                    break;
+                case JsonTokenType.EndObject:
+                    writer.WriteEndObject();
+                    break;
+                case JsonTokenType.StartArray:
+                    writer.WriteStartArray();
+                    break;
+                case JsonTokenType.EndArray:
+                    writer.WriteEndArray();
+                    break;
+                case JsonTokenType.PropertyName:
+                    var text = reader.GetString()!;
+                    if (text.Length <= name.Length)
+                    {
+                        text.AsSpan().CopyTo(name);
+                        name[..text.Length].Replace('.', '_');
+                        writer.WritePropertyName(name[..text.Length]);
+                    }
+                    else
+                    {
+                        writer.WritePropertyName(text.Replace('.', '_'));
+                    }
+
+                    break;
+                case JsonTokenType.String:
+                    if (reader.ValueIsEscaped)
+                    {
+                        writer.WriteStringValue(reader.GetString());
+                    }
+                    else
+                    {
+                        writer.WriteStringValue(reader.ValueSpan);
+                    }
+
+                    break;
+                case JsonTokenType.Number:
+                    writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
+                    break;
+                case JsonTokenType.True:
+                    writer.WriteBooleanValue(true);
+                    break;
+                case JsonTokenType.False:
+                    writer.WriteBooleanValue(false);
+                    break;
+                case JsonTokenType.Null:
+                    writer.WriteNullValue();
+                    break;
+            }
+        }
+    }
+
+    private void WriteDocument(LogEvent record)
+    {
+        if (!record.SourceMetadataPending && record.Fields is { } fields && fields.ContainsKey(TenantMember))
+        {
+            WriteDisplacingTenant(record);
+        }
+        else
+        {
+            LogEventDocument.Write(_writer, record, includeId: false);
+        }
     }
 
     // Rare: a filter gave the record a member named "tenant". It is kept as "tenant_original" so

@@ -79,6 +79,31 @@ public sealed partial class ElasticsearchLogOutput : ILogOutput, IDisposable
             return default;
         }
 
+        OutputResult result;
+        try
+        {
+            result = await WriteRecordsAsync(records, cancellation).ConfigureAwait(false);
+        }
+        catch (ElasticsearchRequestException e) when (e.BlockReason is { } reason)
+        {
+            if (_metrics.OutputHealth.Block(Name, reason, e.Message, _time.GetUtcNow()))
+            {
+                LogErrorBlocked(Name, e.Message);
+            }
+
+            throw;
+        }
+
+        if (_metrics.OutputHealth.Unblock(Name))
+        {
+            LogInformationUnblocked(Name);
+        }
+
+        return result;
+    }
+
+    private async Task<OutputResult> WriteRecordsAsync(IReadOnlyList<LogEvent> records, CancellationToken cancellation)
+    {
         await EnsureStartedAsync(cancellation).ConfigureAwait(false);
         using var body = Serialize(records);
         var outcome = new BulkOutcome();
@@ -131,7 +156,7 @@ public sealed partial class ElasticsearchLogOutput : ILogOutput, IDisposable
     internal ElasticsearchBulkBody Serialize(IReadOnlyList<LogEvent> records)
     {
         // About 400 bytes a record before the first growth; most log lines are shorter.
-        var body = new ElasticsearchBulkBody(records.Count, Math.Min(records.Count * 400, _options.BatchBytes * 2));
+        var body = new ElasticsearchBulkBody(records.Count, Math.Min(records.Count * 400, _options.BatchBytes * 2), _options.ReplaceDots);
         string? tenant = null;
         string prefix = _options.IndexPrefix;
         byte[] tenantMember = [];
@@ -208,6 +233,12 @@ public sealed partial class ElasticsearchLogOutput : ILogOutput, IDisposable
                         outcome.LastRetryError = error;
                         break;
                     default:
+                        if (BlockReasonOf(error) is { } block)
+                        {
+                            // Not the record's fault: no record could be stored until this is fixed.
+                            throw ItemBlocked(error, block);
+                        }
+
                         outcome.Rejected.Add((position, error));
                         break;
                 }
@@ -250,15 +281,51 @@ public sealed partial class ElasticsearchLogOutput : ILogOutput, IDisposable
         }
 
         var (type, reason) = ElasticsearchBulkResponse.ReadRequestError(body ?? details.ResponseBodyInBytes ?? []) ?? ("unknown", "no error in the answer");
+        var indices = string.Join("-*, ", _options.AllIndexPrefixes()) + "-*";
         var message = status switch
         {
-            401 => $"Elasticsearch output '{Name}': {where} refused the credentials for the {what} (HTTP 401 {type}: {reason}); check user/password_env or api_key_env. The batch will be sent again.",
-            403 => $"Elasticsearch output '{Name}': {where} forbids the {what} (HTTP 403 {type}: {reason}); the user or API key needs the create_doc (or index) privilege on the indices '{string.Join("-*, ", _options.AllIndexPrefixes())}-*'. The batch will be sent again.",
+            401 => $"Elasticsearch output '{Name}': {where} refused the credentials for the {what} (HTTP 401 {type}: {reason}); check user/password_env or api_key_env. Nothing is delivered until then; the records wait in the buffer.",
+            403 => $"Elasticsearch output '{Name}': {where} forbids the {what} (HTTP 403 {type}: {reason}); "
+                + (ElasticsearchDenial.Advice(reason) is { } advice ? $"{advice} to the output's user or API key" : $"the user or API key needs the create_doc and auto_configure privileges on the indices '{indices}'")
+                + ". Nothing is delivered until then; the records wait in the buffer.",
             413 => $"Elasticsearch output '{Name}': {where} found the {what} too large (HTTP 413); lower 'batch_size' (now {_options.BatchBytes} bytes) below the cluster's http.max_content_length. The batch will be sent again.",
             429 or >= 500 => $"Elasticsearch output '{Name}': {where} answered the whole {what} with HTTP {status} ({type}: {reason}); the batch will be sent again.",
             _ => $"Elasticsearch output '{Name}': {where} refused the {what} with HTTP {status} ({type}: {reason}); the batch will be sent again.",
         };
-        return new ElasticsearchRequestException(message, status, type, exception);
+        return new ElasticsearchRequestException(message, status, type, exception, status switch { 401 => "unauthorized", 403 => "forbidden", _ => null });
+    }
+
+    /// <summary>
+    /// Which item errors are the cluster's or the configuration's, not the record's: the same
+    /// answer would come for every record, so they stop delivery instead of filling the
+    /// dead-letter store.
+    /// </summary>
+    private static string? BlockReasonOf(ElasticsearchItemError error) => error switch
+    {
+        { Status: 401 } => "unauthorized",
+        { Status: 403 } => "forbidden",
+        { Type: "index_not_found_exception" or "index_closed_exception" or "invalid_index_name_exception" } => "index_unavailable",
+        _ => null,
+    };
+
+    private ElasticsearchRequestException ItemBlocked(ElasticsearchItemError error, string block)
+    {
+        var indices = string.Join("-*, ", _options.AllIndexPrefixes()) + "-*";
+        var what = block switch
+        {
+            "unauthorized" => "check user/password_env or api_key_env",
+            "forbidden" => ElasticsearchDenial.Advice(error.Reason) is { } advice
+                ? $"{advice} on the indices '{indices}' to the output's user or API key"
+                : $"the output's user or API key needs the index privileges create_doc and auto_configure on '{indices}', and the indices must accept writes",
+            _ => $"create the index or let Elasticsearch create indices matching '{indices}' (action.auto_create_index), and keep them open",
+        };
+        return new ElasticsearchRequestException(
+            $"Elasticsearch output '{Name}' cannot store records: Elasticsearch answered {error.Status} {error.Type}: {error.Reason}. To fix: {what}. "
+            + "Nothing is delivered until then; the records wait in the buffer and go to no dead-letter store.",
+            error.Status,
+            error.Type,
+            null,
+            block);
     }
 
     private TimeSpan Backoff(int attempt)
@@ -344,9 +411,12 @@ public sealed partial class ElasticsearchLogOutput : ILogOutput, IDisposable
             }
 
             LogInformationConnected(Name, info.ClusterName, info.Version?.Number ?? "unknown", string.Join(", ", _options.Hosts));
-            foreach (var prefix in _options.AllIndexPrefixes())
+            if (_options.InstallTemplate)
             {
-                await InstallTemplateAsync(prefix, cancellation).ConfigureAwait(false);
+                foreach (var prefix in _options.AllIndexPrefixes())
+                {
+                    await InstallTemplateAsync(prefix, cancellation).ConfigureAwait(false);
+                }
             }
 
             _started = true;
@@ -357,39 +427,61 @@ public sealed partial class ElasticsearchLogOutput : ILogOutput, IDisposable
         }
     }
 
+    /// <summary>
+    /// Installs the index template of a prefix. Without it daily indices would be mapped by
+    /// Elasticsearch's guesses, and records with dotted names would be refused, so a refusal stops
+    /// delivery (retried with the batches) instead of writing into a wrong mapping.
+    /// </summary>
     private async Task InstallTemplateAsync(string prefix, CancellationToken cancellation)
     {
         var name = ElasticsearchIndexTemplate.Name(prefix);
+        BytesResponse response;
         try
         {
-            var response = await _client.Transport.RequestAsync<BytesResponse>(
+            response = await _client.Transport.RequestAsync<BytesResponse>(
                     new EndpointPath(HttpMethod.PUT, $"/_index_template/{Uri.EscapeDataString(name)}"),
                     PostData.Bytes(ElasticsearchIndexTemplate.Body(prefix)),
                     null,
                     null,
                     cancellation)
                 .ConfigureAwait(false);
-            if (response.ApiCallDetails.HttpStatusCode is >= 200 and < 300)
-            {
-                return;
-            }
-
-            var reason = response.ApiCallDetails.HttpStatusCode is { } status
-                ? $"HTTP {status} {ElasticsearchBulkResponse.ReadRequestError(response.Body ?? [])}"
-                : response.ApiCallDetails.OriginalException?.Message ?? "no answer";
-            LogWarningTemplateNotInstalled(Name, name, reason);
         }
         catch (TransportException e)
         {
-            LogWarningTemplateNotInstalled(Name, name, e.Message);
+            throw Failure($"index template request ({name})", e.ApiCallDetails, e);
         }
+
+        cancellation.ThrowIfCancellationRequested();
+        var details = response.ApiCallDetails;
+        if (details.HttpStatusCode is >= 200 and < 300)
+        {
+            return;
+        }
+
+        if (details.HttpStatusCode is not { } status || status is 401 or 403 or 429 or >= 500)
+        {
+            throw Failure($"index template request ({name})", details, null, response.Body);
+        }
+
+        var (type, reason) = ElasticsearchBulkResponse.ReadRequestError(response.Body ?? []) ?? ("unknown", "no error in the answer");
+        throw new ElasticsearchRequestException(
+            $"Elasticsearch output '{Name}': {details.Uri?.GetLeftPart(UriPartial.Authority)} refused the index template '{name}' (HTTP {status} {type}: {reason}). "
+            + "This output needs Elasticsearch 8.10 or later (the template maps dotted names with subobjects: false); or install a template yourself and set install_template: false. "
+            + "Nothing is delivered until then; the records wait in the buffer.",
+            status,
+            type,
+            null,
+            "template_refused");
     }
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Elasticsearch output {Output} connected to cluster {Cluster} (Elasticsearch {Version}) at {Hosts}")]
     private partial void LogInformationConnected(string output, string cluster, string version, string hosts);
 
-    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Elasticsearch output {Output} could not install index template {Template} ({Reason}); records are still written, with the mapping Elasticsearch infers")]
-    private partial void LogWarningTemplateNotInstalled(string output, string template, string reason);
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Error, Message = "Elasticsearch output {Output} stopped delivering: {Message}")]
+    private partial void LogErrorBlocked(string output, string message);
+
+    [LoggerMessage(EventId = 1407, Level = LogLevel.Information, Message = "Elasticsearch output {Output} delivers again")]
+    private partial void LogInformationUnblocked(string output);
 
     [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "Elasticsearch output {Output}: {Count} records answered {Status} ({ErrorType}); sending them again alone in {DelayMs} ms (retry {Attempt} of {MaxRetries})")]
     private partial void LogWarningRetryingItems(string output, int count, int status, string errorType, long delayMs, int attempt, int maxRetries);

@@ -72,6 +72,19 @@ public sealed class ElasticsearchLogOutputOptions
     /// <summary>Longest wait between item retries.</summary>
     public TimeSpan RetryMaxBackoff { get; set; } = DefaultRetryMaxBackoff;
 
+    /// <summary>
+    /// Write member names with <c>_</c> for every <c>.</c> (fluent-bit's <c>Replace_Dots</c>), for
+    /// dashboards built on that shape. Off by default: the index template maps dotted names as
+    /// fields of their own, so they are stored and searched as written.
+    /// </summary>
+    public bool ReplaceDots { get; set; }
+
+    /// <summary>
+    /// Install the index templates on the first write (needs the <c>manage_index_templates</c>
+    /// cluster privilege). Off when the cluster's administrators install them.
+    /// </summary>
+    public bool InstallTemplate { get; set; } = true;
+
     /// <summary>The index prefix of a tenant's records.</summary>
     public string IndexPrefixFor(string tenant) =>
         TenantIndexPrefixes.TryGetValue(tenant, out var prefix) ? prefix : IndexPrefix;

@@ -19,6 +19,8 @@ namespace Pipeline.Grains.Outputs.Elasticsearch;
 ///   max_retries: 5                 # for items answered 429 or 5xx
 ///   retry_backoff: 500ms
 ///   retry_max_backoff: 30s
+///   replace_dots: false            # true: app.kubernetes.io/name is written app_kubernetes_io/name
+///   install_template: true         # false: the cluster's administrators install it
 /// </code>
 /// Secrets are best read from environment variables (<c>password_env</c>, <c>api_key_env</c>);
 /// an unset variable is an error, never an empty secret.
@@ -92,6 +94,8 @@ internal static class ElasticsearchOutputConfigReader
             MaxRetries = output.Int("max_retries", ElasticsearchLogOutputOptions.DefaultMaxRetries, 0, 1000),
             RetryBackoff = output.Duration("retry_backoff", ElasticsearchLogOutputOptions.DefaultRetryBackoff, TimeSpan.Zero),
             RetryMaxBackoff = output.Duration("retry_max_backoff", ElasticsearchLogOutputOptions.DefaultRetryMaxBackoff, TimeSpan.Zero),
+            ReplaceDots = output.Bool("replace_dots", false),
+            InstallTemplate = output.Bool("install_template", true),
         };
 
         // The rest of the checks are shared with code-built options.

@@ -7,11 +7,12 @@ namespace Pipeline.Grains.Outputs.Elasticsearch;
 /// </summary>
 public sealed class ElasticsearchRequestException : Exception
 {
-    public ElasticsearchRequestException(string message, int? status = null, string? errorType = null, Exception? inner = null)
+    public ElasticsearchRequestException(string message, int? status = null, string? errorType = null, Exception? inner = null, string? blockReason = null)
         : base(message, inner)
     {
         Status = status;
         ErrorType = errorType;
+        BlockReason = blockReason;
     }
 
     public ElasticsearchRequestException()
@@ -30,6 +31,13 @@ public sealed class ElasticsearchRequestException : Exception
 
     /// <summary>The HTTP status of the failed request, null when there was no answer.</summary>
     public int? Status { get; }
+
+    /// <summary>
+    /// Set when nothing can be delivered until someone changes the configuration or the cluster
+    /// (<c>unauthorized</c>, <c>forbidden</c>, <c>template_refused</c>, <c>index_unavailable</c>), as
+    /// opposed to an outage that passes by itself.
+    /// </summary>
+    public string? BlockReason { get; }
 
     /// <summary>Elasticsearch's error type (<c>security_exception</c>, <c>es_rejected_execution_exception</c>…), when it gave one.</summary>
     public string? ErrorType { get; }

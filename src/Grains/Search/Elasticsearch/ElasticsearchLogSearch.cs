@@ -78,6 +78,10 @@ public sealed partial class ElasticsearchLogSearch : IDisposable
             var message = details.HttpStatusCode is { } status
                 ? $"Elasticsearch refused the search of '{indices}' with HTTP {status} ({error?.Type}: {error?.Reason})"
                 : $"Elasticsearch could not be reached for the search of '{indices}' ({details.OriginalException?.Message})";
+            if (details.HttpStatusCode == 403 && error is { Reason: { } reason } && Outputs.Elasticsearch.ElasticsearchDenial.Advice(reason) is { } advice)
+            {
+                message += $"; {advice} on '{indices}' to the output's user or API key";
+            }
             throw new ElasticsearchRequestException(message, details.HttpStatusCode, error?.Type, details.OriginalException);
         }
 

@@ -18,9 +18,9 @@ namespace Pipeline.Grains.Search.Elasticsearch;
 /// <item>Bare terms, <c>log</c> and <c>message</c> search the <c>log</c> text field: words →
 /// <c>match</c> (any word), a quoted phrase → <c>match_phrase</c>, a word with <c>*</c> →
 /// <c>query_string</c> with <c>analyze_wildcard</c>, as Kibana sends it.</item>
-/// <item><c>field:value</c> → <c>match</c> (exact on keyword fields such as <c>kubernetes.*</c>),
-/// <c>field:"a phrase"</c> → <c>match_phrase</c>, <c>field:val*</c> → <c>wildcard</c> on the keyword
-/// fields the pipeline maps and <c>query_string</c> elsewhere, <c>field:*</c> → <c>exists</c>,
+/// <item><c>field:value</c> → <c>match</c> (exact: the template maps every string but <c>log</c> as a
+/// keyword), <c>field:"a phrase"</c> → <c>match_phrase</c>, <c>field:val*</c> → <c>wildcard</c>,
+/// <c>field:*</c> → <c>exists</c>,
 /// <c>_id:value</c> → <c>ids</c>.</item>
 /// <item>Ranges → <c>range</c>; numbers are sent as numbers. <c>@timestamp</c> values name a span
 /// (a date is its day): <c>@timestamp:v</c> matches the span, <c>&gt;=</c> / <c>&lt;</c> compare with
@@ -305,9 +305,12 @@ public static class KqlQueryDsl
     /// <summary><c>message</c> is the name Kibana users know for the log line; ours is <c>log</c>.</summary>
     private static string FieldOf(string field) => field is "message" ? MessageField : field;
 
-    /// <summary>The fields the pipeline's index template maps as keywords (a <c>wildcard</c> query fits them).</summary>
+    /// <summary>
+    /// The fields a <c>wildcard</c> query fits: the pipeline's index template maps every string but
+    /// <c>log</c> as a keyword (labels and annotations as flattened keywords).
+    /// </summary>
     private static bool IsKeyword(string field) =>
-        field is "tenant" or "stream" or "pipeline_flags" || field.StartsWith("kubernetes.", StringComparison.Ordinal);
+        field is not (MessageField or KqlParser.TimestampField);
 
     /// <summary>A KQL pattern in the wildcard query's syntax: <c>*</c> stays, literal <c>*</c>, <c>?</c> and <c>\</c> are escaped.</summary>
     private static string WildcardPattern(string pattern)

@@ -47,6 +47,12 @@ internal sealed class KqlSqlTranslator
         ["_id"] = EmbeddedLogStoreSchema.Id,
     };
 
+    /// <summary>Maps whose keys may hold dots and are one member each (the index template maps them <c>flattened</c>).</summary>
+    private static readonly string[] KeyedMaps = ["kubernetes.labels", "kubernetes.annotations"];
+
+    /// <summary>Most parts of a dotted name whose every grouping is tried (2^(n-1) paths).</summary>
+    private const int MaxGroupedParts = 6;
+
     private readonly StringBuilder _sql = new();
     private readonly List<KeyValuePair<string, object>> _parameters = [];
     private bool _usesFullTextIndex;
@@ -390,33 +396,63 @@ internal sealed class KqlSqlTranslator
 
     private void AppendJsonMatch(KqlFieldMatch match)
     {
-        if (JsonPath(match.Field) is not { } path)
+        AppendAnyPath(match.Field, pathParameter =>
+        {
+            var extract = $"json_extract({EmbeddedLogStoreSchema.Fields}, {pathParameter})";
+            if (match.HasWildcard)
+            {
+                _sql.Append(extract).Append(" GLOB ").Append(Parameter(GlobPattern(match.Value)));
+                return;
+            }
+
+            // A JSON number or boolean matches its text, as a numeric or boolean Elasticsearch field does.
+            _sql.Append('(').Append(extract).Append(" = ").Append(Parameter(match.Value));
+            if (Number(match.Value) is { } number)
+            {
+                _sql.Append(" OR ").Append(extract).Append(" = ").Append(Parameter(number));
+            }
+            else if (match.Value is "true" or "false")
+            {
+                _sql.Append(" OR json_type(").Append(EmbeddedLogStoreSchema.Fields).Append(", ").Append(pathParameter)
+                    .Append(") = ").Append(Parameter(match.Value));
+            }
+
+            _sql.Append(')');
+        });
+    }
+
+    /// <summary>
+    /// Appends <paramref name="condition"/> for each JSON path the field may be stored at, joined
+    /// with OR (false when it has none).
+    /// </summary>
+    private void AppendAnyPath(string field, Action<string> condition)
+    {
+        var paths = JsonPaths(field);
+        if (paths.Count == 0)
         {
             _sql.Append(FalseSql);
             return;
         }
 
-        var pathParameter = Parameter(path);
-        var extract = $"json_extract({EmbeddedLogStoreSchema.Fields}, {pathParameter})";
-        if (match.HasWildcard)
+        if (paths.Count > 1)
         {
-            _sql.Append(extract).Append(" GLOB ").Append(Parameter(GlobPattern(match.Value)));
-            return;
+            _sql.Append('(');
         }
 
-        // A JSON number or boolean matches its text, as a numeric or boolean Elasticsearch field does.
-        _sql.Append('(').Append(extract).Append(" = ").Append(Parameter(match.Value));
-        if (Number(match.Value) is { } number)
+        for (var i = 0; i < paths.Count; i++)
         {
-            _sql.Append(" OR ").Append(extract).Append(" = ").Append(Parameter(number));
-        }
-        else if (match.Value is "true" or "false")
-        {
-            _sql.Append(" OR json_type(").Append(EmbeddedLogStoreSchema.Fields).Append(", ").Append(pathParameter)
-                .Append(") = ").Append(Parameter(match.Value));
+            if (i > 0)
+            {
+                _sql.Append(" OR ");
+            }
+
+            condition(Parameter(paths[i]));
         }
 
-        _sql.Append(')');
+        if (paths.Count > 1)
+        {
+            _sql.Append(')');
+        }
     }
 
     private void AppendRange(KqlRange range)
@@ -459,19 +495,13 @@ internal sealed class KqlSqlTranslator
 
     private void AppendJsonRange(KqlRange range, string op)
     {
-        if (JsonPath(range.Field) is not { } path)
-        {
-            _sql.Append(FalseSql);
-            return;
-        }
-
         // SQLite orders every number before every string; compare like with like only.
-        var pathParameter = Parameter(path);
         var number = Number(range.Value);
-        _sql.Append("(json_type(").Append(EmbeddedLogStoreSchema.Fields).Append(", ").Append(pathParameter)
+        AppendAnyPath(range.Field, pathParameter => _sql
+            .Append("(json_type(").Append(EmbeddedLogStoreSchema.Fields).Append(", ").Append(pathParameter)
             .Append(number is null ? ") = 'text'" : ") IN ('integer', 'real')")
             .Append(" AND json_extract(").Append(EmbeddedLogStoreSchema.Fields).Append(", ").Append(pathParameter)
-            .Append(") ").Append(op).Append(' ').Append(number is null ? Parameter(range.Value) : Parameter(number)).Append(')');
+            .Append(") ").Append(op).Append(' ').Append(number is null ? Parameter(range.Value) : Parameter(number)).Append(')'));
     }
 
     private void AppendExists(string field)
@@ -491,15 +521,7 @@ internal sealed class KqlSqlTranslator
                 _sql.Append('(').Append(EmbeddedLogStoreSchema.Flags).Append(" & ").Append(EmbeddedLogStoreSchema.RecordFlagsMask).Append(") != 0");
                 break;
             default:
-                if (JsonPath(field) is { } path)
-                {
-                    _sql.Append("json_extract(").Append(EmbeddedLogStoreSchema.Fields).Append(", ").Append(Parameter(path)).Append(") IS NOT NULL");
-                }
-                else
-                {
-                    _sql.Append(FalseSql);
-                }
-
+                AppendAnyPath(field, pathParameter => _sql.Append("json_extract(").Append(EmbeddedLogStoreSchema.Fields).Append(", ").Append(pathParameter).Append(") IS NOT NULL"));
                 break;
         }
     }
@@ -537,18 +559,85 @@ internal sealed class KqlSqlTranslator
     private static string[] Words(string value) =>
         value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary><c>$."a"."b"</c> for <c>a.b</c>; null when a name part cannot be written in a JSON path.</summary>
-    private static string? JsonPath(string field)
+    /// <summary>
+    /// The JSON paths a dotted field name may be stored at. As in Elasticsearch with
+    /// <c>subobjects: false</c>, <c>a.b.c</c> names the leaf whether the record holds
+    /// <c>{"a":{"b":{"c":…}}}</c>, <c>{"a.b":{"c":…}}</c> or <c>{"a":{"b.c":…}}</c>, so every way of
+    /// grouping the name's parts into member names is a candidate (a JSON log line can carry
+    /// <c>log.level</c> as one name). Label and annotation keys are one member of their map
+    /// (<c>kubernetes.labels.app.kubernetes.io/name</c>). Past <see cref="MaxGroupedParts"/> parts only
+    /// the fully nested and the single-name forms are tried. Empty when a part cannot be written in
+    /// a JSON path.
+    /// </summary>
+    private static List<string> JsonPaths(string field)
+    {
+        foreach (var map in KeyedMaps)
+        {
+            if (field.Length > map.Length + 1 && field.StartsWith(map, StringComparison.Ordinal) && field[map.Length] == '.')
+            {
+                return Quoted([.. map.Split('.'), field[(map.Length + 1)..]]) is { } keyed ? [keyed] : [];
+            }
+        }
+
+        var parts = field.Split('.');
+        var paths = new List<string>();
+        if (parts.Contains(""))
+        {
+            return paths;
+        }
+
+        if (parts.Length > MaxGroupedParts)
+        {
+            AddQuoted(paths, parts);
+            AddQuoted(paths, [field]);
+            return paths;
+        }
+
+        // Bit i of a mask set: a dot between parts i and i+1 is part of a member name.
+        for (var mask = 0; mask < 1 << (parts.Length - 1); mask++)
+        {
+            var names = new List<string>(parts.Length);
+            var name = new StringBuilder(parts[0]);
+            for (var i = 1; i < parts.Length; i++)
+            {
+                if ((mask & (1 << (i - 1))) != 0)
+                {
+                    name.Append('.').Append(parts[i]);
+                }
+                else
+                {
+                    names.Add(name.ToString());
+                    name.Clear().Append(parts[i]);
+                }
+            }
+
+            names.Add(name.ToString());
+            AddQuoted(paths, names);
+        }
+
+        return paths;
+    }
+
+    private static void AddQuoted(List<string> paths, IReadOnlyList<string> names)
+    {
+        if (Quoted(names) is { } path)
+        {
+            paths.Add(path);
+        }
+    }
+
+    /// <summary><c>$."a"."b"</c>; null when a name is empty or holds a quote.</summary>
+    private static string? Quoted(IReadOnlyList<string> names)
     {
         var path = new StringBuilder("$");
-        foreach (var part in field.Split('.'))
+        foreach (var name in names)
         {
-            if (part.Length == 0 || part.Contains('"', StringComparison.Ordinal))
+            if (name.Length == 0 || name.Contains('"', StringComparison.Ordinal))
             {
                 return null;
             }
 
-            path.Append(".\"").Append(part).Append('"');
+            path.Append(".\"").Append(name).Append('"');
         }
 
         return path.ToString();
