@@ -50,9 +50,11 @@ public sealed class ElasticsearchDottedNamesTests : IAsyncLifetime
 
         var result = await output.WriteAsync(DottedRecords(), CancellationToken.None);
 
-        Assert.NotEmpty(sink.Letters);
-        Assert.All(sink.Letters, l => Assert.StartsWith("document_parsing_exception: ", l.Reason, StringComparison.Ordinal));
-        Assert.Equal(4 - sink.Letters.Count, result.Stored);
+        // Within one document Elasticsearch 9 fails while merging the mapping: "mapper [kubernetes.labels.app] cannot be changed from type [text] to [ObjectMapper]".
+        Assert.Equal(4, sink.Letters.Count);
+        Assert.All(sink.Letters, l => Assert.Equal(400, l.Status));
+        Assert.All(sink.Letters, l => Assert.Contains("[kubernetes.labels.app]", l.Reason, StringComparison.Ordinal));
+        Assert.Equal(0, result.Stored);
         Assert.DoesNotContain("kubernetes_cluster", _es.Templates.Keys);
     }
 

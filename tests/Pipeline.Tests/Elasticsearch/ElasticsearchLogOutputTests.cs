@@ -125,7 +125,7 @@ public sealed class ElasticsearchLogOutputTests : IAsyncLifetime
         Assert.Equal("shop", letter.Tenant);
         Assert.Equal("es-test", letter.Output);
         Assert.Equal(400, letter.Status);
-        Assert.StartsWith("mapper_parsing_exception: failed to parse field [status]", letter.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("document_parsing_exception: [1:11] failed to parse field [status]", letter.Reason, StringComparison.Ordinal);
         // The document as sent, written out by hand from record f1-1 ("line 1", one second past ten, file f1 of pod web-1 in shop).
         Assert.Equal(
             """{"_id":"f1-1","@timestamp":"2026-11-25T10:00:01.000000000Z","log":"line 1","stream":"stdout","kubernetes":{"pod_name":"web-1","namespace_name":"shop","pod_id":"uid-web-1","host":"node-3","container_name":"web","docker_id":"cid-web"}}""",
@@ -137,7 +137,7 @@ public sealed class ElasticsearchLogOutputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_field_whose_type_conflicts_with_the_index_mapping_is_dead_lettered()
+    public async Task A_value_that_does_not_fit_an_earlier_number_field_is_stored_unindexed_not_dead_lettered()
     {
         var sink = new RecordingDeadLetterSink();
         using var output = Output(Options(_es), sink);
@@ -147,10 +147,10 @@ public sealed class ElasticsearchLogOutputTests : IAsyncLifetime
 
         var result = await output.WriteAsync(batch, CancellationToken.None);
 
-        Assert.Equal(new OutputResult(1, 0, 1), result);
-        var letter = Assert.Single(sink.Letters);
-        Assert.Equal("f1-1", letter.Id);
-        Assert.StartsWith("document_parsing_exception: [1:2] failed to parse field [status] of type [long]", letter.Reason, StringComparison.Ordinal);
+        // The template's index.mapping.ignore_malformed: Elasticsearch keeps the document and lists the field in _ignored.
+        Assert.Equal(new OutputResult(2, 0, 0), result);
+        Assert.Empty(sink.Letters);
+        Assert.Equal("two hundred", _es.Documents(Today)[1].Source.GetProperty("status").GetString());
     }
 
     [Fact]
@@ -408,14 +408,14 @@ public sealed class ElasticsearchLogOutputTests : IAsyncLifetime
         var properties = mappings.GetProperty("properties");
         Assert.Equal("date_nanos", properties.GetProperty("@timestamp").GetProperty("type").GetString());
         Assert.Equal("keyword", properties.GetProperty("tenant").GetProperty("type").GetString());
-        Assert.Equal("pipeline_words", properties.GetProperty("log").GetProperty("analyzer").GetString());
+        Assert.Equal("log_words", properties.GetProperty("log").GetProperty("analyzer").GetString());
         Assert.Equal("keyword", properties.GetProperty("kubernetes.pod_name").GetProperty("type").GetString());
         Assert.Equal("flattened", properties.GetProperty("kubernetes.labels").GetProperty("type").GetString());
         Assert.Equal("flattened", properties.GetProperty("kubernetes.annotations").GetProperty("type").GetString());
         var index = template.GetProperty("template").GetProperty("settings").GetProperty("index");
         Assert.True(index.GetProperty("mapping").GetProperty("ignore_malformed").GetBoolean());
         Assert.True(index.GetProperty("mapping").GetProperty("total_fields").GetProperty("ignore_dynamic_beyond_limit").GetBoolean());
-        Assert.Equal("pattern", index.GetProperty("analysis").GetProperty("tokenizer").GetProperty("pipeline_words").GetProperty("type").GetString());
+        Assert.Equal("pattern", index.GetProperty("analysis").GetProperty("tokenizer").GetProperty("log_words").GetProperty("type").GetString());
 
         // The stand-in accepted the template (it validates bodies as Elasticsearch does) and the first write's index took it.
         Assert.Equal(1, _es.DocumentCount);

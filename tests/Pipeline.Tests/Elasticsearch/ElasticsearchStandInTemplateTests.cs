@@ -24,13 +24,13 @@ public sealed class ElasticsearchStandInTemplateTests : IAsyncLifetime
                 },
                 "analysis": {
                   "analyzer": {
-                    "pipeline_words": { "type": "custom", "tokenizer": "pipeline_words", "filter": ["lowercase", "asciifolding", "pipeline_long_words"] }
+                    "log_words": { "type": "custom", "tokenizer": "log_words", "filter": ["lowercase", "asciifolding", "log_long_words"] }
                   },
                   "tokenizer": {
-                    "pipeline_words": { "type": "pattern", "pattern": "[^\\p{L}\\p{N}]+" }
+                    "log_words": { "type": "pattern", "pattern": "[^\\p{L}\\p{N}]+" }
                   },
                   "filter": {
-                    "pipeline_long_words": { "type": "truncate", "length": 1024 }
+                    "log_long_words": { "type": "truncate", "length": 1024 }
                   }
                 }
               }
@@ -44,7 +44,7 @@ public sealed class ElasticsearchStandInTemplateTests : IAsyncLifetime
               "properties": {
                 "@timestamp": { "type": "date_nanos" },
                 "tenant": { "type": "keyword" },
-                "log": { "type": "text", "analyzer": "pipeline_words" },
+                "log": { "type": "text", "analyzer": "log_words" },
                 "stream": { "type": "keyword" },
                 "pipeline_flags": { "type": "keyword" },
                 "kubernetes.pod_name": { "type": "keyword", "ignore_above": 8191 },
@@ -155,7 +155,7 @@ public sealed class ElasticsearchStandInTemplateTests : IAsyncLifetime
     [InlineData("""{"foo":{"type":"keyword"},"bar":{"type":"foo"}}""", "mapper_parsing_exception", "No handler for type [foo] declared on field [bar]")]
     [InlineData("""{"bar":{"type":"keyword","analyzer":"standard"}}""", "mapper_parsing_exception", "unknown parameter [analyzer] on mapper [bar] of type [keyword]")]
     [InlineData("""{"labels":{"type":"flattened","properties":{"app":{"type":"keyword"}}}}""", "mapper_parsing_exception", "unknown parameter [properties] on mapper [labels] of type [flattened]")]
-    [InlineData("""{"log":{"type":"text","analyzer":"pipeline_words"}}""", "illegal_argument_exception", "analyzer [pipeline_words] has not been configured in mappings")]
+    [InlineData("""{"log":{"type":"text","analyzer":"log_words"}}""", "illegal_argument_exception", "analyzer [log_words] has not been configured in mappings")]
     [InlineData("""{"bar":{"copy":true}}""", "mapper_parsing_exception", "No type specified for field [bar]")]
     public async Task A_template_whose_mappings_do_not_parse_is_refused_after_composition(string properties, string innerType, string inner)
     {

@@ -78,7 +78,6 @@ public sealed class KqlStoreAgreementTests : IAsyncLifetime
     [InlineData("userid", new[] { 2 })]
     [InlineData("getuserbyid", new[] { 2 })]
     [InlineData("größe", new[] { 3 })]
-    [InlineData("GRÖSSE", new int[0])]
     [InlineData("cafe", new[] { 3 })]
     [InlineData("café", new[] { 3 })]
     [InlineData("\"crème brûlée\"", new[] { 3 })]
@@ -93,7 +92,7 @@ public sealed class KqlStoreAgreementTests : IAsyncLifetime
     [InlineData("error", new[] { 7, 1 })]
     [InlineData("kubelet", new[] { 7 })]
     [InlineData("\"/var/lib/kubelet\"", new[] { 7 })]
-    [InlineData("err*", new[] { 7 })]
+    [InlineData("err*", new[] { 7, 1 })]
     [InlineData("orders and 200", new[] { 9 })]
     [InlineData("\"HTTP/1.1\"", new[] { 9 })]
     [InlineData("log.level:error", new[] { 7, 0 })]
@@ -139,6 +138,7 @@ public sealed class KqlStoreAgreementTests : IAsyncLifetime
     [InlineData("strasse", new int[0], new[] { 8 })]
     [InlineData("aero", new int[0], new[] { 8 })]
     [InlineData("straße", new[] { 8 }, new[] { 8 })]
+    [InlineData("GRÖSSE", new int[0], new[] { 3 })]
     public async Task Letters_without_an_accent_to_remove_are_folded_by_Elasticsearch_only(string kql, int[] embeddedExpected, int[] elasticsearchExpected)
     {
         var query = KqlParser.Parse(kql);

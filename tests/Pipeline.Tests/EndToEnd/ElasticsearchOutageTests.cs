@@ -152,7 +152,7 @@ public sealed class ElasticsearchOutageTests
         var first = letters.GetProperty("letters")[0];
         Assert.Equal("es", first.GetProperty("output").GetString());
         Assert.Equal(400, first.GetProperty("status").GetInt32());
-        Assert.StartsWith("mapper_parsing_exception", first.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("document_parsing_exception", first.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("poison", first.GetProperty("document").GetProperty("log").GetString(), StringComparison.Ordinal);
         var metrics = await silo.Http.GetStringAsync("/metrics");
         Assert.Contains("pipeline_dead_letter_records_total{", metrics, StringComparison.Ordinal);

@@ -38,7 +38,7 @@ internal static class ElasticsearchIndexTemplate
     public const int Version = 2;
 
     /// <summary>The analyzer of <c>log</c>.</summary>
-    public const string WordsAnalyzer = "pipeline_words";
+    public const string WordsAnalyzer = "log_words";
 
     /// <summary>
     /// Longest keyword indexed, in characters: Lucene refuses a term over 32,766 bytes, and a
@@ -100,7 +100,7 @@ internal static class ElasticsearchIndexTemplate
         w.WriteStartArray("filter");
         w.WriteStringValue("lowercase");
         w.WriteStringValue("asciifolding");
-        w.WriteStringValue("pipeline_long_words");
+        w.WriteStringValue("log_long_words");
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndObject();
@@ -111,7 +111,7 @@ internal static class ElasticsearchIndexTemplate
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteStartObject("filter");
-        w.WriteStartObject("pipeline_long_words");
+        w.WriteStartObject("log_long_words");
         w.WriteString("type", "truncate");
         w.WriteNumber("length", LongestWord);
         w.WriteEndObject();
