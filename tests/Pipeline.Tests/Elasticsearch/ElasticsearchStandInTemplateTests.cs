@@ -10,53 +10,8 @@ namespace Pipeline.Tests.Elasticsearch;
 /// </summary>
 public sealed class ElasticsearchStandInTemplateTests : IAsyncLifetime
 {
-    /// <summary>The template the output installs from version 2 on (a copy of notes/es-template-v2.json).</summary>
-    private const string PipelineTemplateV2 = """
-        {
-          "index_patterns": ["kubernetes_cluster-*"],
-          "priority": 218,
-          "template": {
-            "settings": {
-              "index": {
-                "mapping": {
-                  "total_fields": { "limit": 1000, "ignore_dynamic_beyond_limit": true },
-                  "ignore_malformed": true
-                },
-                "analysis": {
-                  "analyzer": {
-                    "log_words": { "type": "custom", "tokenizer": "log_words", "filter": ["lowercase", "asciifolding", "log_long_words"] }
-                  },
-                  "tokenizer": {
-                    "log_words": { "type": "pattern", "pattern": "[^\\p{L}\\p{N}]+" }
-                  },
-                  "filter": {
-                    "log_long_words": { "type": "truncate", "length": 1024 }
-                  }
-                }
-              }
-            },
-            "mappings": {
-              "subobjects": false,
-              "date_detection": false,
-              "dynamic_templates": [
-                { "strings_as_keywords": { "match_mapping_type": "string", "mapping": { "type": "keyword", "ignore_above": 8191 } } }
-              ],
-              "properties": {
-                "@timestamp": { "type": "date_nanos" },
-                "tenant": { "type": "keyword" },
-                "log": { "type": "text", "analyzer": "log_words" },
-                "stream": { "type": "keyword" },
-                "pipeline_flags": { "type": "keyword" },
-                "kubernetes.pod_name": { "type": "keyword", "ignore_above": 8191 },
-                "kubernetes.namespace_name": { "type": "keyword", "ignore_above": 8191 },
-                "kubernetes.labels": { "type": "flattened", "ignore_above": 8191 },
-                "kubernetes.annotations": { "type": "flattened", "ignore_above": 8191 }
-              }
-            }
-          },
-          "_meta": { "managed_by": "pipeline", "template_version": 2 }
-        }
-        """;
+    /// <summary>The template the output installs, exactly as it sends it.</summary>
+    private static readonly string PipelineTemplateV2 = System.Text.Encoding.UTF8.GetString(Pipeline.Grains.Outputs.Elasticsearch.ElasticsearchIndexTemplate.Body("kubernetes_cluster"));
 
     private const string Record = """
         {"@timestamp":"2026-11-25T10:00:00.123456789Z","log":"java.lang.NullPointerException at x","log.level":"error","app":"web","app.version":"1.2","stream":"stdout","kubernetes":{"pod_name":"p","namespace_name":"n","labels":{"app":"web","app.kubernetes.io/name":"web"},"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{...}"}},"tenant":"t"}
