@@ -68,4 +68,66 @@ public sealed class ElasticsearchOutputBlockingTests : IAsyncLifetime
         Assert.DoesNotContain(_es.Requests, r => r.Path.StartsWith("/_index_template", StringComparison.Ordinal));
         Assert.Equal(2, _es.DocumentCount);
     }
+
+    [Theory]
+    [InlineData("monitor", "cluster info request", "grant the cluster privilege 'monitor' (or one that includes it: manage, all)")]
+    [InlineData("manage_index_templates", "index template request (kubernetes_cluster)", "grant the cluster privilege 'manage_index_templates' (or one that includes it: manage, all)")]
+    public async Task A_missing_cluster_privilege_blocks_the_output_naming_it(string privilege, string request, string advice)
+    {
+        var sink = new RecordingDeadLetterSink();
+        var metrics = Metrics();
+        using var output = Output(Options(_es), sink, metrics);
+        _es.Privileges.Revoke(privilege);
+
+        var failure = await Assert.ThrowsAsync<ElasticsearchRequestException>(() => output.WriteAsync(Records(2), CancellationToken.None));
+
+        Assert.Equal(("forbidden", 403), (failure.BlockReason, failure.Status));
+        Assert.Contains($"forbids the {request} (HTTP 403 security_exception", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(advice, failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _es.Counters.BulkRequests);
+        Assert.Equal("forbidden", Assert.Single(metrics.OutputHealth.Blocks).Reason);
+
+        _es.Privileges.Reset();
+        Assert.Equal(2, (await output.WriteAsync(Records(2), CancellationToken.None)).Stored);
+        Assert.Empty(metrics.OutputHealth.Blocks);
+        Assert.Empty(sink.Letters);
+    }
+
+    [Theory]
+    [InlineData("create_doc", "grant the index privilege 'create_doc' (or one that includes it: create, delete, index, write, all)")]
+    [InlineData("auto_configure", "grant the index privilege 'auto_configure' (or one that includes it: create_index, manage, all)")]
+    public async Task A_missing_index_privilege_answered_per_item_blocks_the_output_and_dead_letters_nothing(string privilege, string advice)
+    {
+        var sink = new RecordingDeadLetterSink();
+        var metrics = Metrics();
+        using var output = Output(Options(_es), sink, metrics);
+        if (privilege == "auto_configure")
+        {
+            // Auto-creating an index needs auto_configure or create_index: take both away.
+            _es.Privileges.RevokeIndex("auto_configure", "kubernetes_cluster-*");
+            _es.Privileges.RevokeIndex("create_index", "kubernetes_cluster-*");
+        }
+        else
+        {
+            await output.WriteAsync(Records(1), CancellationToken.None); // the day's index exists
+            _es.Privileges.RevokeIndex(privilege, "kubernetes_cluster-*");
+        }
+
+        var failure = await Assert.ThrowsAsync<ElasticsearchRequestException>(() => output.WriteAsync(Records(5), CancellationToken.None));
+
+        Assert.Equal(("forbidden", 403, "security_exception"), (failure.BlockReason, failure.Status, failure.ErrorType));
+        Assert.Contains(advice, failure.Message, StringComparison.Ordinal);
+        Assert.Contains("on the indices 'kubernetes_cluster-*'", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("go to no dead-letter store", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(sink.Letters);
+        Assert.Equal("forbidden", Assert.Single(metrics.OutputHealth.Blocks).Reason);
+
+        _es.Privileges.Reset();
+        var result = await output.WriteAsync(Records(5), CancellationToken.None);
+
+        Assert.Equal(5, result.Stored + result.Duplicates);
+        Assert.Equal(5, _es.DocumentCount);
+        Assert.Empty(sink.Letters);
+        Assert.Empty(metrics.OutputHealth.Blocks);
+    }
 }
