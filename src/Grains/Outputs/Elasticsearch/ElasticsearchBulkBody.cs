@@ -178,7 +178,7 @@ internal sealed class ElasticsearchBulkBody : IDisposable
     public static void CopyReplacingDots(ReadOnlySpan<byte> json, Utf8JsonWriter writer)
     {
         var reader = new Utf8JsonReader(json);
-        Span<char> name = stackalloc char[256];
+        Span<byte> name = stackalloc byte[256];
         while (reader.Read())
         {
             switch (reader.TokenType)
@@ -195,30 +195,19 @@ internal sealed class ElasticsearchBulkBody : IDisposable
                 case JsonTokenType.EndArray:
                     writer.WriteEndArray();
                     break;
+                case JsonTokenType.PropertyName when !reader.ValueIsEscaped && reader.ValueSpan.Length <= name.Length:
+                    // The common case, without a string: the UTF-8 name with its dots replaced.
+                    var utf8 = name[..reader.ValueSpan.Length];
+                    reader.ValueSpan.CopyTo(utf8);
+                    utf8.Replace((byte)'.', (byte)'_');
+                    writer.WritePropertyName(utf8);
+                    break;
                 case JsonTokenType.PropertyName:
-                    var text = reader.GetString()!;
-                    if (text.Length <= name.Length)
-                    {
-                        text.AsSpan().CopyTo(name);
-                        name[..text.Length].Replace('.', '_');
-                        writer.WritePropertyName(name[..text.Length]);
-                    }
-                    else
-                    {
-                        writer.WritePropertyName(text.Replace('.', '_'));
-                    }
-
+                    writer.WritePropertyName(reader.GetString()!.Replace('.', '_'));
                     break;
                 case JsonTokenType.String:
-                    if (reader.ValueIsEscaped)
-                    {
-                        writer.WriteStringValue(reader.GetString());
-                    }
-                    else
-                    {
-                        writer.WriteStringValue(reader.ValueSpan);
-                    }
-
+                    // As written, escapes and quotes included: the value needs no change.
+                    writer.WriteRawValue(json.Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length + 2), skipInputValidation: true);
                     break;
                 case JsonTokenType.Number:
                     writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
