@@ -73,6 +73,7 @@ public sealed class ElasticsearchDottedNamesTests : IAsyncLifetime
         Assert.Equal("error", first.GetProperty("log_level").GetString());
         Assert.Equal("java.lang.NullPointerException: x.y", first.GetProperty("log").GetString());
         Assert.False(first.TryGetProperty("log.level", out _));
+        Assert.Equal("say \"hi\"\n\u00e9 \\ \u0001", _es.Documents(Today)[1].Source.GetProperty("http_user_agent").GetString());
         var request = _es.BulkRequests.Single();
         Assert.DoesNotContain("\"app.kubernetes.io/name\"", request.DecodedBody, StringComparison.Ordinal);
         Assert.DoesNotContain("\"log.level\"", request.DecodedBody, StringComparison.Ordinal);
@@ -97,6 +98,7 @@ public sealed class ElasticsearchDottedNamesTests : IAsyncLifetime
         };
         records[0].EnsureFields()["log.level"] = "error";
         records[1].EnsureFields()["log.level"] = "info";
+        records[1].EnsureFields()["http.user_agent"] = "say \"hi\"\n\u00e9 \\ \u0001";
         records[2].EnsureFields()["app"] = "checkout";
         records[2].EnsureFields()["app.version"] = "1.2.0";
         records[3].EnsureFields()["app"] = new JsonObject { ["version"] = "1.3.0" };
