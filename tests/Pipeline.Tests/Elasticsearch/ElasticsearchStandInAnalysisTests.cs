@@ -8,22 +8,8 @@ namespace Pipeline.Tests.Elasticsearch;
 /// Text is analysed as Elasticsearch analyses it: the standard analyzer's Unicode word
 /// boundaries, and the analyzers an index's settings define, at index time and for match queries.
 /// </summary>
-public sealed class ElasticsearchStandInAnalysisTests : IAsyncLifetime
+public sealed class ElasticsearchStandInAnalysisTests : ElasticsearchStandInTestBase
 {
-    private ElasticsearchStandIn _es = null!;
-    private ElasticsearchStandInHttp _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _es = await ElasticsearchStandIn.StartAsync();
-        _http = new ElasticsearchStandInHttp(_es);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _es.DisposeAsync();
-    }
 
     [Theory]
     [InlineData("java.lang.NullPointerException at x", "java.lang.nullpointerexception|at|x")]
@@ -106,22 +92,22 @@ public sealed class ElasticsearchStandInAnalysisTests : IAsyncLifetime
     [Fact]
     public async Task Match_queries_analyze_their_text_with_the_fields_analyzer()
     {
-        await _http.PutAsync("/standard", """{"mappings":{"properties":{"log":{"type":"text"}}}}""");
-        await _http.PutAsync("/words", """
+        await Http.PutAsync("/standard", """{"mappings":{"properties":{"log":{"type":"text"}}}}""");
+        await Http.PutAsync("/words", """
             {"settings":{"analysis":{"analyzer":{"words":{"tokenizer":"words","filter":["lowercase"]}},"tokenizer":{"words":{"type":"pattern","pattern":"[^\\p{L}\\p{N}]+"}}}},
              "mappings":{"properties":{"log":{"type":"text","analyzer":"words"}}}}
             """);
         const string Document = """{"log":"java.lang.NullPointerException at x"}""";
-        await _http.CreateAsync("standard", "1", Document);
-        await _http.CreateAsync("words", "1", Document);
+        await Http.CreateAsync("standard", "1", Document);
+        await Http.CreateAsync("words", "1", Document);
 
         // The standard analyzer keeps the dotted class name as one term; the pattern analyzer splits it.
-        Assert.Empty(await _http.IdsAsync("standard", """{"match":{"log":"NullPointerException"}}"""));
-        Assert.Equal(["1"], await _http.IdsAsync("standard", """{"match":{"log":"Java.Lang.NullPointerException"}}"""));
-        Assert.Equal(["1"], await _http.IdsAsync("words", """{"match":{"log":"NullPointerException"}}"""));
-        Assert.Equal(["1"], await _http.IdsAsync("words", """{"match_phrase":{"log":"lang NullPointerException"}}"""));
-        Assert.Equal(["1"], await _http.IdsAsync("words", """{"query_string":{"query":"nullpointer*","fields":["log"]}}"""));
-        Assert.Empty(await _http.IdsAsync("words", """{"match_phrase":{"log":"NullPointerException lang"}}"""));
+        Assert.Empty(await Http.IdsAsync("standard", """{"match":{"log":"NullPointerException"}}"""));
+        Assert.Equal(["1"], await Http.IdsAsync("standard", """{"match":{"log":"Java.Lang.NullPointerException"}}"""));
+        Assert.Equal(["1"], await Http.IdsAsync("words", """{"match":{"log":"NullPointerException"}}"""));
+        Assert.Equal(["1"], await Http.IdsAsync("words", """{"match_phrase":{"log":"lang NullPointerException"}}"""));
+        Assert.Equal(["1"], await Http.IdsAsync("words", """{"query_string":{"query":"nullpointer*","fields":["log"]}}"""));
+        Assert.Empty(await Http.IdsAsync("words", """{"match_phrase":{"log":"NullPointerException lang"}}"""));
     }
 
     private static ElasticsearchStandInIndexSettings Settings(string json) =>

@@ -1,4 +1,3 @@
-using Pipeline.Tests.Support;
 using Xunit;
 using static Pipeline.Tests.Elasticsearch.ElasticsearchStandInHttp;
 
@@ -9,31 +8,16 @@ namespace Pipeline.Tests.Elasticsearch;
 /// the action, the user, the roles and the privileges that would grant it, per request or per
 /// bulk item.
 /// </summary>
-public sealed class ElasticsearchStandInPrivilegeTests : IAsyncLifetime
+public sealed class ElasticsearchStandInPrivilegeTests : ElasticsearchStandInTestBase
 {
     private const string Today = "kubernetes_cluster-2026.11.25";
-
-    private ElasticsearchStandIn _es = null!;
-    private ElasticsearchStandInHttp _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _es = await ElasticsearchStandIn.StartAsync();
-        _http = new ElasticsearchStandInHttp(_es);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _es.DisposeAsync();
-    }
 
     [Fact]
     public async Task The_node_info_needs_the_monitor_cluster_privilege()
     {
-        _es.Privileges.Revoke(cluster: "monitor");
+        Es.Privileges.Revoke(cluster: "monitor");
 
-        var (status, json) = await _http.GetAsync("/");
+        var (status, json) = await Http.GetAsync("/");
 
         Assert.Equal(403, status);
         var error = json.GetProperty("error");
@@ -47,25 +31,25 @@ public sealed class ElasticsearchStandInPrivilegeTests : IAsyncLifetime
     [Fact]
     public async Task Installing_an_index_template_needs_manage_index_templates()
     {
-        _es.Privileges.Revoke(cluster: "manage_index_templates");
+        Es.Privileges.Revoke(cluster: "manage_index_templates");
 
-        var (status, json) = await _http.PutAsync("/_index_template/kubernetes_cluster", """{"index_patterns":["kubernetes_cluster-*"]}""");
+        var (status, json) = await Http.PutAsync("/_index_template/kubernetes_cluster", """{"index_patterns":["kubernetes_cluster-*"]}""");
 
         Assert.Equal(403, status);
         Assert.Equal(
             "action [indices:admin/index_template/put] is unauthorized for user [pipeline] with effective roles [pipeline_writer], this action is granted by the cluster privileges [manage_index_templates,manage,all]",
             Reason(json.GetProperty("error")));
-        Assert.Empty(_es.Templates);
-        Assert.Equal(200, (await _http.GetAsync("/")).Status);
+        Assert.Empty(Es.Templates);
+        Assert.Equal(200, (await Http.GetAsync("/")).Status);
     }
 
     [Fact]
     public async Task A_write_to_an_index_that_does_not_exist_needs_create_index_or_auto_configure_and_fails_per_item()
     {
-        _es.Privileges.RevokeIndex("create_index", "kubernetes_cluster-*");
-        _es.Privileges.RevokeIndex("auto_configure", "kubernetes_cluster-*");
+        Es.Privileges.RevokeIndex("create_index", "kubernetes_cluster-*");
+        Es.Privileges.RevokeIndex("auto_configure", "kubernetes_cluster-*");
 
-        var (status, bulk) = await _http.BulkAsync(
+        var (status, bulk) = await Http.BulkAsync(
             Action("create", "1"), """{"log":"a"}""",
             """{"create":{"_index":"other","_id":"2"}}""", """{"log":"b"}""");
 
@@ -77,19 +61,19 @@ public sealed class ElasticsearchStandInPrivilegeTests : IAsyncLifetime
             $"action [indices:admin/auto_create] is unauthorized for user [pipeline] with effective roles [pipeline_writer] on indices [{Today}], this action is granted by the index privileges [auto_configure,create_index,manage,all]",
             Reason(denied.GetProperty("error")));
         Assert.Equal(201, Item(bulk, 1).GetProperty("status").GetInt32());
-        Assert.Equal(["other"], _es.IndexNames);
+        Assert.Equal(["other"], Es.IndexNames);
 
-        _es.Privileges.GrantIndex("auto_configure", "kubernetes_cluster-*");
-        Assert.Equal(201, (await _http.CreateAsync(Today, "1", """{"log":"a"}""")).GetProperty("status").GetInt32());
+        Es.Privileges.GrantIndex("auto_configure", "kubernetes_cluster-*");
+        Assert.Equal(201, (await Http.CreateAsync(Today, "1", """{"log":"a"}""")).GetProperty("status").GetInt32());
     }
 
     [Fact]
     public async Task A_create_on_an_existing_index_without_create_doc_fails_per_item_at_the_shard_request()
     {
-        await _http.CreateAsync(Today, "0", """{"log":"first"}""");
-        _es.Privileges.RevokeIndex("create_doc", "kubernetes_cluster-*");
+        await Http.CreateAsync(Today, "0", """{"log":"first"}""");
+        Es.Privileges.RevokeIndex("create_doc", "kubernetes_cluster-*");
 
-        var item = await _http.CreateAsync(Today, "1", """{"log":"a"}""");
+        var item = await Http.CreateAsync(Today, "1", """{"log":"a"}""");
 
         Assert.Equal(403, item.GetProperty("status").GetInt32());
         Assert.Equal(
@@ -100,14 +84,14 @@ public sealed class ElasticsearchStandInPrivilegeTests : IAsyncLifetime
     [Fact]
     public async Task The_item_action_needs_its_own_privilege_once_the_shard_request_passes()
     {
-        await _http.CreateAsync(Today, "0", """{"log":"first"}""");
-        _es.Privileges.RevokeIndex("all");
-        _es.Privileges.GrantIndex("delete");
-        _es.Privileges.GrantIndex("read");
+        await Http.CreateAsync(Today, "0", """{"log":"first"}""");
+        Es.Privileges.RevokeIndex("all");
+        Es.Privileges.GrantIndex("delete");
+        Es.Privileges.GrantIndex("read");
 
-        var create = await _http.CreateAsync(Today, "1", """{"log":"a"}""");
-        _es.Privileges.GrantIndex("create_doc");
-        var (_, bulk) = await _http.BulkAsync(Action("index", "2"), """{"log":"b"}""");
+        var create = await Http.CreateAsync(Today, "1", """{"log":"a"}""");
+        Es.Privileges.GrantIndex("create_doc");
+        var (_, bulk) = await Http.BulkAsync(Action("index", "2"), """{"log":"b"}""");
 
         Assert.Equal(
             $"action [indices:data/write/index:op_type/create] is unauthorized for user [pipeline] with effective roles [pipeline_writer] on indices [{Today}], this action is granted by the index privileges [create_doc,create,index,write,all]",
@@ -120,10 +104,10 @@ public sealed class ElasticsearchStandInPrivilegeTests : IAsyncLifetime
     [Fact]
     public async Task A_bulk_request_needs_some_write_privilege_at_all()
     {
-        _es.Privileges.RevokeIndex("all");
-        _es.Privileges.GrantIndex("read");
+        Es.Privileges.RevokeIndex("all");
+        Es.Privileges.GrantIndex("read");
 
-        var (status, json) = await _http.BulkAsync(Action("create", "1"), """{"log":"a"}""");
+        var (status, json) = await Http.BulkAsync(Action("create", "1"), """{"log":"a"}""");
 
         Assert.Equal(403, status);
         Assert.Equal(
@@ -134,12 +118,12 @@ public sealed class ElasticsearchStandInPrivilegeTests : IAsyncLifetime
     [Fact]
     public async Task A_search_needs_read_on_each_index_it_names_and_wildcards_skip_the_unreadable()
     {
-        await _http.CreateAsync(Today, "1", """{"log":"a"}""");
-        await _http.CreateAsync("audit-1", "1", """{"log":"a"}""");
-        _es.Privileges.RevokeIndex("read", "audit-*");
+        await Http.CreateAsync(Today, "1", """{"log":"a"}""");
+        await Http.CreateAsync("audit-1", "1", """{"log":"a"}""");
+        Es.Privileges.RevokeIndex("read", "audit-*");
 
-        var (status, json) = await _http.SearchAsync("audit-1", """{"query":{"match_all":{}}}""");
-        var everything = await _http.IdsAsync("*", """{"match_all":{}}""");
+        var (status, json) = await Http.SearchAsync("audit-1", """{"query":{"match_all":{}}}""");
+        var everything = await Http.IdsAsync("*", """{"match_all":{}}""");
 
         Assert.Equal(403, status);
         Assert.Equal(
@@ -151,11 +135,11 @@ public sealed class ElasticsearchStandInPrivilegeTests : IAsyncLifetime
     [Fact]
     public async Task A_forced_403_names_the_action_of_the_path_in_the_same_words()
     {
-        _es.Privileges.User = "fluent";
-        _es.Privileges.Roles = ["logs_writer", "kibana_user"];
-        _es.FailRequests(403);
+        Es.Privileges.User = "fluent";
+        Es.Privileges.Roles = ["logs_writer", "kibana_user"];
+        Es.FailRequests(403);
 
-        var (status, json) = await _http.BulkAsync(Action("create", "1"), """{"log":"a"}""");
+        var (status, json) = await Http.BulkAsync(Action("create", "1"), """{"log":"a"}""");
 
         Assert.Equal(403, status);
         Assert.Equal(
@@ -168,6 +152,6 @@ public sealed class ElasticsearchStandInPrivilegeTests : IAsyncLifetime
     [Fact]
     public void An_unknown_privilege_is_a_mistake_in_the_test()
     {
-        Assert.Throws<ArgumentException>(() => _es.Privileges.RevokeIndex("create_docs"));
+        Assert.Throws<ArgumentException>(() => Es.Privileges.RevokeIndex("create_docs"));
     }
 }

@@ -8,7 +8,7 @@ namespace Pipeline.Tests.Elasticsearch;
 /// Index templates are validated as Elasticsearch validates them and applied when an index is
 /// created; Elasticsearch's built-in <c>logs</c> template turns <c>logs-*-*</c> into data streams.
 /// </summary>
-public sealed class ElasticsearchStandInTemplateTests : IAsyncLifetime
+public sealed class ElasticsearchStandInTemplateTests : ElasticsearchStandInTestBase
 {
     /// <summary>The template the output installs, exactly as it sends it.</summary>
     private static readonly string PipelineTemplateV2 = System.Text.Encoding.UTF8.GetString(Pipeline.Grains.Outputs.Elasticsearch.ElasticsearchIndexTemplate.Body("kubernetes_cluster"));
@@ -17,72 +17,57 @@ public sealed class ElasticsearchStandInTemplateTests : IAsyncLifetime
         {"@timestamp":"2026-11-25T10:00:00.123456789Z","log":"java.lang.NullPointerException at x","log.level":"error","app":"web","app.version":"1.2","stream":"stdout","kubernetes":{"pod_name":"p","namespace_name":"n","labels":{"app":"web","app.kubernetes.io/name":"web"},"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{...}"}},"tenant":"t"}
         """;
 
-    private ElasticsearchStandIn _es = null!;
-    private ElasticsearchStandInHttp _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _es = await ElasticsearchStandIn.StartAsync();
-        _http = new ElasticsearchStandInHttp(_es);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _es.DisposeAsync();
-    }
-
     [Fact]
     public async Task The_pipeline_template_v2_is_accepted_and_its_records_are_searchable_field_by_field()
     {
-        await _http.PutTemplateAsync("kubernetes_cluster", PipelineTemplateV2);
+        await Http.PutTemplateAsync("kubernetes_cluster", PipelineTemplateV2);
 
-        var item = await _http.CreateAsync("kubernetes_cluster-2026.11.25", "f1-0", Record);
+        var item = await Http.CreateAsync("kubernetes_cluster-2026.11.25", "f1-0", Record);
 
         Assert.Equal(201, item.GetProperty("status").GetInt32());
         const string Index = "kubernetes_cluster-*";
-        Assert.Equal(["f1-0"], await _http.IdsAsync(Index, """{"match":{"log":"nullpointerexception"}}"""));
-        Assert.Equal(["f1-0"], await _http.IdsAsync(Index, """{"match":{"log.level":"error"}}"""));
-        Assert.Equal(["f1-0"], await _http.IdsAsync(Index, """{"term":{"kubernetes.labels.app.kubernetes.io/name":"web"}}"""));
-        Assert.Equal(["f1-0"], await _http.IdsAsync(Index, """{"term":{"kubernetes.labels.app":"web"}}"""));
-        Assert.Equal(["f1-0"], await _http.IdsAsync(Index, """{"term":{"app.version":"1.2"}}"""));
-        Assert.Equal(["f1-0"], await _http.IdsAsync(Index, """{"exists":{"field":"kubernetes.annotations.kubectl.kubernetes.io/last-applied-configuration"}}"""));
-        Assert.Equal(["f1-0"], await _http.IdsAsync(Index, """{"range":{"@timestamp":{"gte":"2026-11-25T10:00:00.123456789Z"}}}"""));
-        var mapping = _es.IndexMapping("kubernetes_cluster-2026.11.25");
+        Assert.Equal(["f1-0"], await Http.IdsAsync(Index, """{"match":{"log":"nullpointerexception"}}"""));
+        Assert.Equal(["f1-0"], await Http.IdsAsync(Index, """{"match":{"log.level":"error"}}"""));
+        Assert.Equal(["f1-0"], await Http.IdsAsync(Index, """{"term":{"kubernetes.labels.app.kubernetes.io/name":"web"}}"""));
+        Assert.Equal(["f1-0"], await Http.IdsAsync(Index, """{"term":{"kubernetes.labels.app":"web"}}"""));
+        Assert.Equal(["f1-0"], await Http.IdsAsync(Index, """{"term":{"app.version":"1.2"}}"""));
+        Assert.Equal(["f1-0"], await Http.IdsAsync(Index, """{"exists":{"field":"kubernetes.annotations.kubectl.kubernetes.io/last-applied-configuration"}}"""));
+        Assert.Equal(["f1-0"], await Http.IdsAsync(Index, """{"range":{"@timestamp":{"gte":"2026-11-25T10:00:00.123456789Z"}}}"""));
+        var mapping = Es.IndexMapping("kubernetes_cluster-2026.11.25");
         Assert.Equal(ElasticsearchStandInFieldType.Keyword, mapping.TypeOf("log.level"));
         Assert.Equal(ElasticsearchStandInFieldType.Keyword, mapping.TypeOf("app"));
         Assert.Equal(ElasticsearchStandInFieldType.Flattened, mapping.TypeOf("kubernetes.labels"));
-        Assert.Equal(1000, _es.Index("kubernetes_cluster-2026.11.25").Settings.TotalFieldsLimit);
+        Assert.Equal(1000, Es.Index("kubernetes_cluster-2026.11.25").Settings.TotalFieldsLimit);
     }
 
     [Fact]
     public async Task The_built_in_logs_template_makes_logs_indices_data_streams_unless_a_higher_priority_template_matches()
     {
-        Assert.Contains("logs", _es.BuiltInTemplates.Keys);
-        await _http.PutTemplateAsync("pipeline-logs", """{"index_patterns":["logs-pipeline-*"],"priority":218}""");
+        Assert.Contains("logs", Es.BuiltInTemplates.Keys);
+        await Http.PutTemplateAsync("pipeline-logs", """{"index_patterns":["logs-pipeline-*"],"priority":218}""");
 
-        var plain = await _http.CreateAsync("logs-pipeline-default", "1", """{"message":"x"}""");
-        var stream = await _http.CreateAsync("logs-app-default", "1", """{"@timestamp":"2026-11-25T10:00:00Z","message":"x"}""");
+        var plain = await Http.CreateAsync("logs-pipeline-default", "1", """{"message":"x"}""");
+        var stream = await Http.CreateAsync("logs-app-default", "1", """{"@timestamp":"2026-11-25T10:00:00Z","message":"x"}""");
 
         Assert.Equal("logs-pipeline-default", plain.GetProperty("_index").GetString());
-        Assert.Equal(["logs-app-default"], _es.DataStreamNames);
+        Assert.Equal(["logs-app-default"], Es.DataStreamNames);
         Assert.StartsWith(".ds-logs-app-default-", stream.GetProperty("_index").GetString(), StringComparison.Ordinal);
-        Assert.Equal("logsdb", _es.Index("logs-app-default").Settings.Mode);
-        Assert.Equal(["1"], await _http.IdsAsync("logs-app-default", """{"match":{"message":"x"}}"""));
-        Assert.Equal(2, (await _http.IdsAsync("logs-*", """{"match_all":{}}""")).Count);
+        Assert.Equal("logsdb", Es.Index("logs-app-default").Settings.Mode);
+        Assert.Equal(["1"], await Http.IdsAsync("logs-app-default", """{"match":{"message":"x"}}"""));
+        Assert.Equal(2, (await Http.IdsAsync("logs-*", """{"match_all":{}}""")).Count);
     }
 
     [Fact]
     public async Task A_data_stream_takes_creates_only_and_needs_a_timestamp()
     {
-        var (_, bulk) = await _http.BulkAsync(
+        var (_, bulk) = await Http.BulkAsync(
             """{"index":{"_index":"logs-app-default","_id":"1"}}""", """{"@timestamp":"2026-11-25T10:00:00Z"}""",
             """{"create":{"_index":"logs-app-default","_id":"2"}}""", """{"message":"no time"}""");
 
         Assert.Equal("only write ops with an op_type of create are allowed in data streams", Reason(Item(bulk, 0).GetProperty("error")));
         Assert.Equal("document_parsing_exception", Type(Item(bulk, 1).GetProperty("error")));
         Assert.Equal("[1:21] failed to parse: data stream timestamp field [@timestamp] is missing", Reason(Item(bulk, 1).GetProperty("error")));
-        Assert.Empty(_es.Documents("logs-app-default"));
+        Assert.Empty(Es.Documents("logs-app-default"));
     }
 
     [Theory]
@@ -98,12 +83,12 @@ public sealed class ElasticsearchStandInTemplateTests : IAsyncLifetime
         "index template [t] has index patterns [logs-a-*] matching patterns from existing templates [logs] with patterns (logs => [logs-*-*]) that have the same priority [100], multiple index templates may not match during index creation, please use a different priority")]
     public async Task A_template_elasticsearch_refuses_is_refused_with_its_error_and_not_installed(string body, int status, string type, string reason)
     {
-        var (answered, json) = await _http.PutAsync("/_index_template/t", body);
+        var (answered, json) = await Http.PutAsync("/_index_template/t", body);
 
         Assert.Equal(status, answered);
         Assert.Equal(type, Type(json.GetProperty("error")));
         Assert.Equal(reason, Reason(json.GetProperty("error")));
-        Assert.DoesNotContain("t", _es.Templates.Keys);
+        Assert.DoesNotContain("t", Es.Templates.Keys);
     }
 
     [Theory]
@@ -114,7 +99,7 @@ public sealed class ElasticsearchStandInTemplateTests : IAsyncLifetime
     [InlineData("""{"bar":{"copy":true}}""", "mapper_parsing_exception", "No type specified for field [bar]")]
     public async Task A_template_whose_mappings_do_not_parse_is_refused_after_composition(string properties, string innerType, string inner)
     {
-        var (status, json) = await _http.PutAsync("/_index_template/t", """{"index_patterns":["a-*"],"template":{"mappings":{"properties":""" + properties + "}}}");
+        var (status, json) = await Http.PutAsync("/_index_template/t", """{"index_patterns":["a-*"],"template":{"mappings":{"properties":""" + properties + "}}}");
 
         Assert.Equal(400, status);
         var error = json.GetProperty("error");
@@ -126,7 +111,7 @@ public sealed class ElasticsearchStandInTemplateTests : IAsyncLifetime
         Assert.Equal("Failed to parse mapping: " + inner, Reason(parse));
         Assert.Equal(innerType, Type(parse.GetProperty("caused_by")));
         Assert.Equal(inner, Reason(parse.GetProperty("caused_by")));
-        Assert.Empty(_es.Templates);
+        Assert.Empty(Es.Templates);
     }
 
     [Theory]
@@ -139,7 +124,7 @@ public sealed class ElasticsearchStandInTemplateTests : IAsyncLifetime
     [InlineData("""{"properties":{"a":{"type":"keyword"}},"foo":"bar"}""", "Root mapping definition has unsupported parameters:  [foo : bar]")]
     public async Task Objects_below_subobjects_false_are_refused_only_where_they_cannot_be_flattened(string mappings, string reason)
     {
-        var (status, json) = await _http.PutAsync("/_index_template/t", """{"index_patterns":["a-*"],"template":{"mappings":""" + mappings + "}}");
+        var (status, json) = await Http.PutAsync("/_index_template/t", """{"index_patterns":["a-*"],"template":{"mappings":""" + mappings + "}}");
 
         Assert.Equal(400, status);
         Assert.Equal(reason, Reason(json.GetProperty("error").GetProperty("caused_by").GetProperty("caused_by").GetProperty("caused_by")));
@@ -150,7 +135,7 @@ public sealed class ElasticsearchStandInTemplateTests : IAsyncLifetime
     [Fact]
     public async Task A_template_with_a_custom_analyzer_naming_a_missing_tokenizer_is_refused_with_the_analysis_error()
     {
-        var (status, json) = await _http.PutAsync("/_index_template/t", """
+        var (status, json) = await Http.PutAsync("/_index_template/t", """
             {"index_patterns":["a-*"],"template":{"settings":{"analysis":{"analyzer":{"words":{"tokenizer":"icu_tokenizer"}}}}}}
             """);
 
@@ -163,16 +148,16 @@ public sealed class ElasticsearchStandInTemplateTests : IAsyncLifetime
     [Fact]
     public async Task A_templates_settings_and_mappings_govern_the_indices_it_creates()
     {
-        await _http.PutTemplateAsync("strict", """
+        await Http.PutTemplateAsync("strict", """
             {"index_patterns":["strict-*"],"template":{"settings":{"index.mapping.total_fields.limit":10},"mappings":{"dynamic":"strict","properties":{"msg":{"type":"keyword"}}}}}
             """);
 
-        var accepted = await _http.CreateAsync("strict-1", "1", """{"msg":"a"}""");
-        var refused = await _http.CreateAsync("strict-1", "2", """{"other":"b"}""");
+        var accepted = await Http.CreateAsync("strict-1", "1", """{"msg":"a"}""");
+        var refused = await Http.CreateAsync("strict-1", "2", """{"other":"b"}""");
 
         Assert.Equal(201, accepted.GetProperty("status").GetInt32());
         Assert.Equal("strict_dynamic_mapping_exception", Type(refused.GetProperty("error")));
-        Assert.Equal(10, _es.Index("strict-1").Settings.TotalFieldsLimit);
-        Assert.Equal("strict", _es.Index("strict-1").Template);
+        Assert.Equal(10, Es.Index("strict-1").Settings.TotalFieldsLimit);
+        Assert.Equal("strict", Es.Index("strict-1").Template);
     }
 }
