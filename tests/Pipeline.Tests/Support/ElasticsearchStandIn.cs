@@ -270,20 +270,10 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
     /// </summary>
     public async Task StopListeningAsync()
     {
-        var app = _app;
-        if (app is null)
+        if (await StopServerAsync())
         {
-            return;
+            HoldPort();
         }
-
-        _app = null;
-        await _stopping.CancelAsync();
-        await app.StopAsync();
-        await app.DisposeAsync();
-        var placeholder = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        placeholder.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
-        placeholder.Bind(new IPEndPoint(IPAddress.Loopback, Port));
-        _portHolder = placeholder;
     }
 
     /// <summary>Listens again on the same port.</summary>
@@ -304,9 +294,35 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         StopRefreshing();
-        await StopListeningAsync();
+
+        // No port to hold for anyone: a server of another test may already have been given it.
+        await StopServerAsync();
         _portHolder?.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>Stops the HTTP server; false when it was not running.</summary>
+    private async Task<bool> StopServerAsync()
+    {
+        var app = _app;
+        if (app is null)
+        {
+            return false;
+        }
+
+        _app = null;
+        await _stopping.CancelAsync();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        return true;
+    }
+
+    private void HoldPort()
+    {
+        var placeholder = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        placeholder.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
+        placeholder.Bind(new IPEndPoint(IPAddress.Loopback, Port));
+        _portHolder = placeholder;
     }
 
     private static Func<string, string, bool> Matcher(string pathPrefix, string method) =>
