@@ -1460,7 +1460,7 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
                 var number = value.GetInt64();
                 return key.NumericType == "date_nanos" ? number : number * 1_000_000;
             case ElasticsearchStandInFieldType.Date:
-                return Pipeline.Grains.Search.Kql.KqlTimestamp.TryParse(text, out var nanos, out _) ? nanos : null;
+                return ElasticsearchStandInDates.TrySpan(text, out var nanos, out _) ? nanos : null;
             case ElasticsearchStandInFieldType.Number:
                 return ElasticsearchStandInText.TryParseNumber(text, out var parsed) ? parsed : null;
             default:

@@ -73,10 +73,42 @@ internal static class ElasticsearchStandInDates
     }
 
     // yyyy[-MM[-dd]][T HH[:mm[:ss[.f…]]]][Z|±HH[:]mm|±HH]
-    private static bool TryIso(string text, out long nanos)
+    /// <summary>
+    /// A query bound or term as Elasticsearch's date math parser reads it: the span the text names,
+    /// rounded down for its start and up (missing fields at their largest) for its end, so
+    /// <c>2026-11-25</c> is that whole day and <c>2026-11-25T10:00</c> that minute. Epoch
+    /// milliseconds name one millisecond. <paramref name="end"/> is exclusive.
+    /// </summary>
+    public static bool TrySpan(string text, out long start, out long end)
+    {
+        if (TryIso(text, out start, out var precision))
+        {
+            end = precision(start);
+            return true;
+        }
+
+        if (TryEpoch(text, 1_000_000, out start))
+        {
+            end = start + 1_000_000;
+            return true;
+        }
+
+        end = 0;
+        return false;
+    }
+
+    private static bool TryIso(string text, out long nanos) => TryIso(text, out nanos, out _);
+
+    /// <param name="text">An ISO 8601 date with optional time and zone.</param>
+    /// <param name="nanos">The instant it starts at.</param>
+    /// <param name="next">The instant one unit of its last field later (a year, month, day, hour, minute, second or fraction digit).</param>
+    private static bool TryIso(string text, out long nanos, out Func<long, long> next)
     {
         nanos = 0;
+        next = n => n;
         var p = 0;
+        var unit = "year";
+        var fractionDigits = 0;
         if (!Digits(text, ref p, 4, out var year))
         {
             return false;
@@ -85,15 +117,26 @@ internal static class ElasticsearchStandInDates
         var (month, day, hour, minute, second, fraction) = (1, 1, 0, 0, 0, 0L);
         if (Take(text, ref p, '-'))
         {
-            if (!Digits(text, ref p, 2, out month) || (Take(text, ref p, '-') && !Digits(text, ref p, 2, out day)))
+            unit = "month";
+            if (!Digits(text, ref p, 2, out month))
             {
                 return false;
+            }
+
+            if (Take(text, ref p, '-'))
+            {
+                unit = "day";
+                if (!Digits(text, ref p, 2, out day))
+                {
+                    return false;
+                }
             }
         }
 
         var offset = TimeSpan.Zero;
         if (Take(text, ref p, 'T'))
         {
+            unit = "hour";
             if (!Digits(text, ref p, 2, out hour))
             {
                 return false;
@@ -101,6 +144,7 @@ internal static class ElasticsearchStandInDates
 
             if (Take(text, ref p, ':'))
             {
+                unit = "minute";
                 if (!Digits(text, ref p, 2, out minute))
                 {
                     return false;
@@ -108,6 +152,7 @@ internal static class ElasticsearchStandInDates
 
                 if (Take(text, ref p, ':'))
                 {
+                    unit = "second";
                     if (!Digits(text, ref p, 2, out second))
                     {
                         return false;
@@ -115,6 +160,7 @@ internal static class ElasticsearchStandInDates
 
                     if (Take(text, ref p, '.') || Take(text, ref p, ','))
                     {
+                        unit = "fraction";
                         var start = p;
                         while (p < text.Length && char.IsAsciiDigit(text[p]) && p - start < 9)
                         {
@@ -126,6 +172,8 @@ internal static class ElasticsearchStandInDates
                         {
                             return false;
                         }
+
+                        fractionDigits = p - start;
 
                         for (var pad = p - start; pad < 9; pad++)
                         {
@@ -141,7 +189,31 @@ internal static class ElasticsearchStandInDates
             }
         }
 
-        return p == text.Length && Compose(year, month, day, hour, minute, second, fraction, offset, out nanos);
+        if (p != text.Length || !Compose(year, month, day, hour, minute, second, fraction, offset, out nanos))
+        {
+            return false;
+        }
+
+        // Calendar units are added in the text's own zone (a month or a year is not a fixed length).
+        var zone = offset;
+        var digits = fractionDigits;
+        next = unit switch
+        {
+            "year" => n => AddInZone(n, zone, t => t.AddYears(1)),
+            "month" => n => AddInZone(n, zone, t => t.AddMonths(1)),
+            "day" => n => AddInZone(n, zone, t => t.AddDays(1)),
+            "hour" => n => n + 3_600_000_000_000L,
+            "minute" => n => n + 60_000_000_000L,
+            "second" => n => n + 1_000_000_000L,
+            _ => n => n + (long)Math.Pow(10, 9 - digits),
+        };
+        return true;
+    }
+
+    private static long AddInZone(long nanos, TimeSpan zone, Func<DateTimeOffset, DateTimeOffset> step)
+    {
+        var local = new DateTimeOffset(DateTime.UnixEpoch.AddTicks(nanos / 100), TimeSpan.Zero).ToOffset(zone);
+        return (step(local).UtcTicks - DateTime.UnixEpoch.Ticks) * 100 + (nanos % 100);
     }
 
     private static bool TryZone(string text, ref int p, out TimeSpan offset)

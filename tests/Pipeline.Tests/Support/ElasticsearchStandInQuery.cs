@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Pipeline.Grains.Search.Kql;
 
 namespace Pipeline.Tests.Support;
 
@@ -160,7 +159,7 @@ internal static class ElasticsearchStandInQuery
                     : and ? words.All(w => v.Tokens.Any(t => t.Term == w.Term))
                     : words.Any(w => v.Tokens.Any(t => t.Term == w.Term)));
             case ElasticsearchStandInFieldType.Date:
-                if (!KqlTimestamp.TryParse(query, out var start, out var end))
+                if (!ElasticsearchStandInDates.TrySpan(query, out var start, out var end))
                 {
                     throw new ElasticsearchStandInQueryException("parse_exception", $"failed to parse date field [{query}] with format [strict_date_optional_time||epoch_millis]");
                 }
@@ -312,7 +311,7 @@ internal static class ElasticsearchStandInQuery
 
     private static bool DateInRange(IReadOnlyList<ElasticsearchStandInIndexedValue> values, string op, string bound)
     {
-        if (!KqlTimestamp.TryParse(bound, out var start, out var end))
+        if (!ElasticsearchStandInDates.TrySpan(bound, out var start, out var end))
         {
             throw new ElasticsearchStandInQueryException("parse_exception", $"failed to parse date field [{bound}] with format [strict_date_optional_time||epoch_millis]");
         }
