@@ -48,8 +48,11 @@ if (command.Demo)
     };
 }
 
+// --silo-port and --gateway-port win over the file's cluster.silo_port and cluster.gateway_port.
+var siloPort = command.SiloPortGiven ? command.SiloPort : config.Cluster.SiloPort ?? command.SiloPort;
+var gatewayPort = command.GatewayPortGiven ? command.GatewayPort : config.Cluster.GatewayPort ?? command.GatewayPort;
 var builder = WebApplication.CreateBuilder(command.HostArgs);
-if (ListenPortCheck.FirstProblem(command.SiloPort, command.GatewayPort, ListenPortCheck.HttpUrls(builder.Configuration)) is { } portProblem)
+if (ListenPortCheck.FirstProblem(siloPort, gatewayPort, ListenPortCheck.HttpUrls(builder.Configuration)) is { } portProblem)
 {
     Console.Error.WriteLine($"error: {portProblem}");
     return SiloExitCodes.AddressUnavailable;
@@ -62,7 +65,7 @@ try
 {
     builder.UseOrleans(silo =>
     {
-        silo.UseLocalhostClustering(command.SiloPort, command.GatewayPort);
+        SiloClustering.Configure(silo, config.Cluster, siloPort, gatewayPort);
         silo.AddPipeline(config);
         // The dashboard samples every counter of the silo (the grain directory's size among them, a walk of
         // the whole cache) on each update: every 5 s instead of its default 1 s costs an idle silo a fifth.
@@ -112,7 +115,7 @@ catch (Exception e) when (ListenPortCheck.IsListenFailure(e))
 {
     // Taken between the check above and the listener's bind: still one line at the end, and no crash.
     Console.Error.WriteLine($"error: an address the silo listens on is taken or refused ({e.GetBaseException().Message}): " +
-        $"silo port {command.SiloPort} (--silo-port), gateway port {command.GatewayPort} (--gateway-port), HTTP {command.Urls ?? ListenPortCheck.DefaultUrls} (--urls)");
+        $"silo port {siloPort} (--silo-port), gateway port {gatewayPort} (--gateway-port), HTTP {command.Urls ?? ListenPortCheck.DefaultUrls} (--urls)");
     return SiloExitCodes.AddressUnavailable;
 }
 catch (Exception e) when (!app.Lifetime.ApplicationStarted.IsCancellationRequested)

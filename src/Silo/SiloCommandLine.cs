@@ -33,6 +33,12 @@ public sealed class SiloCommandLine
     public int SiloPort { get; private set; } = DefaultSiloPort;
     public int GatewayPort { get; private set; } = DefaultGatewayPort;
 
+    /// <summary>Whether <c>--silo-port</c> was given (it wins over the file's <c>cluster.silo_port</c>).</summary>
+    public bool SiloPortGiven { get; private set; }
+
+    /// <summary>Whether <c>--gateway-port</c> was given (it wins over the file's <c>cluster.gateway_port</c>).</summary>
+    public bool GatewayPortGiven { get; private set; }
+
     /// <summary>The HTTP endpoints given with <c>--urls</c>; null when not given (ASP.NET Core's default then applies).</summary>
     public string? Urls { get; private set; }
 
@@ -66,9 +72,11 @@ public sealed class SiloCommandLine
                     break;
                 case "--silo-port":
                     result.SiloPort = result.Port(name, result.Value(name, inline, args, ref i));
+                    result.SiloPortGiven = true;
                     break;
                 case "--gateway-port":
                     result.GatewayPort = result.Port(name, result.Value(name, inline, args, ref i));
+                    result.GatewayPortGiven = true;
                     break;
                 case "--urls":
                     result.Urls = result.Value(name, inline, args, ref i);

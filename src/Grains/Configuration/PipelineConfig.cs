@@ -25,6 +25,9 @@ public sealed class PipelineConfig
 
     public LogsConfig Logs { get; init; } = new();
 
+    /// <summary><c>cluster</c>: how this silo finds the others (one local silo by default).</summary>
+    public ClusterConfig Cluster { get; init; } = new();
+
     /// <summary>Tenants in file order; namespaces no tenant claims are each their own tenant.</summary>
     public List<TenantConfig> Tenants { get; init; } = [];
 

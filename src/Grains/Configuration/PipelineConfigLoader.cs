@@ -83,6 +83,7 @@ public static class PipelineConfigLoader
         {
             DataDir = root.String("data_dir") ?? PipelineConfig.DefaultDataDir,
             NodeName = root.String("node_name") ?? DefaultNodeName(),
+            Cluster = ClusterConfigReader.Read(root.Section("cluster"), Environment.GetEnvironmentVariable),
             Logs = ReadLogs(root.Section("logs"), errors),
             Tenants = [.. root.Sections("tenants").Select(ReadTenant)],
             Auth = ReadAuth(root.Section("auth")),
