@@ -58,6 +58,12 @@ if (ListenPortCheck.FirstProblem(siloPort, gatewayPort, ListenPortCheck.HttpUrls
     return SiloExitCodes.AddressUnavailable;
 }
 
+if (config.Cluster.Membership != ClusterMembership.Localhost)
+{
+    // HTTP serves while the silo waits for its membership store, so /readyz can say 503 and why.
+    builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
+}
+
 builder.Logging.AddFilter("Polly", LogLevel.Warning);
 builder.Logging.AddFilter("Orleans", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -27,12 +27,27 @@ internal static class SiloClustering
         // Keep retrying while Redis is down at start-up, instead of failing the first connect.
         redis.AbortOnConnectFail = false;
         silo.UseRedisClustering(options => options.ConfigurationOptions = redis);
+        silo.ConfigureServices(services => WaitForTheStore(services, $"redis {string.Join(',', redis.EndPoints)}"));
         silo.Configure<ClusterOptions>(options =>
         {
             options.ServiceId = cluster.ServiceId;
             options.ClusterId = cluster.ClusterId;
         });
         silo.ConfigureEndpoints(AdvertisedAddress(cluster), siloPort, gatewayPort, listenOnAnyHostAddress: true);
+    }
+
+    /// <summary>Wraps the membership table the provider registered in a <see cref="PatientMembershipTable"/>.</summary>
+    private static void WaitForTheStore(IServiceCollection services, string store)
+    {
+        var registered = services.LastOrDefault(d => d.ServiceType == typeof(IMembershipTable))
+            ?? throw new InvalidOperationException("The membership provider registered no IMembershipTable.");
+        services.Remove(registered);
+        services.AddSingleton<IMembershipTable>(sp => new PatientMembershipTable(
+            (IMembershipTable)(registered.ImplementationInstance
+                ?? registered.ImplementationFactory?.Invoke(sp)
+                ?? ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!)),
+            store,
+            sp.GetRequiredService<TimeProvider>()));
     }
 
     /// <summary><c>advertised_address</c>, else <c>$POD_IP</c> (the downward API), else the first non-loopback IPv4 address of an interface that is up.</summary>

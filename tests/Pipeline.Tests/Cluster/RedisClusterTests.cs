@@ -65,7 +65,42 @@ public sealed class RedisClusterTests
         }
     }
 
-    private static string WriteConfig(TempDirectory dir, string node, string clusterId, RedisProcess redis)
+    [Fact]
+    public async Task A_silo_started_before_its_redis_waits_says_why_and_is_not_ready_until_redis_answers()
+    {
+        using var dir = new TempDirectory();
+        var port = RedisProcess.FreePort();
+        await using var silo = SiloProcess.Start("--config", WriteConfig(dir, "node-a", "prod", $"127.0.0.1:{port}"));
+
+        var notReady = await Eventually.Until(
+            async () =>
+            {
+                try
+                {
+                    using var answer = await silo.Http.GetAsync("/readyz");
+                    return answer.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable ? await answer.Content.ReadAsStringAsync() : "";
+                }
+                catch (HttpRequestException)
+                {
+                    return "";
+                }
+            },
+            body => body.Length > 0,
+            "readiness answering 503 while Redis is down");
+        Assert.Contains("not active in its cluster", notReady, StringComparison.Ordinal);
+        await Eventually.Until(() => Task.FromResult(silo.Output), output => output.Contains($"the membership store (redis 127.0.0.1:{port}) cannot be reached", StringComparison.Ordinal), "the reason on stderr");
+        Assert.False(silo.HasExited);
+
+        await using var redis = await RedisProcess.StartAsync(port);
+
+        await silo.WaitReadyAsync();
+        Assert.Contains("answers; joining the cluster", silo.Output, StringComparison.Ordinal);
+    }
+
+    private static string WriteConfig(TempDirectory dir, string node, string clusterId, RedisProcess redis) =>
+        WriteConfig(dir, node, clusterId, redis.ConnectionString);
+
+    private static string WriteConfig(TempDirectory dir, string node, string clusterId, string connection)
     {
         var config = dir.Combine($"{node}.yaml");
         Directory.CreateDirectory(dir.Combine(node, "logs"));
@@ -74,7 +109,7 @@ public sealed class RedisClusterTests
             data_dir: {dir.Combine(node, "data")}
             cluster:
               membership: redis
-              connection_string: "{redis.ConnectionString}"
+              connection_string: "{connection}"
               cluster_id: {clusterId}
               advertised_address: 127.0.0.1
             logs:

@@ -30,28 +30,23 @@ public sealed class RedisProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) { return _output.ToString(); } } }
 
-    public static async Task<RedisProcess> StartAsync()
+    public static async Task<RedisProcess> StartAsync(int? port = null)
     {
         if (!File.Exists(Binary))
         {
             throw new InvalidOperationException($"{Binary} is missing: install Debian's redis-server package (apt-get install redis-server), as .ci/run does.");
         }
 
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        port ??= FreePort();
 
         var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
+        foreach (var arg in new[] { "--port", port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
         {
             info.ArgumentList.Add(arg);
         }
 
         var process = new Process { StartInfo = info };
-        var redis = new RedisProcess(process, port);
+        var redis = new RedisProcess(process, port.Value);
         process.OutputDataReceived += (_, e) => redis.Append(e.Data);
         process.ErrorDataReceived += (_, e) => redis.Append(e.Data);
         process.Start();
@@ -59,6 +54,14 @@ public sealed class RedisProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         await Eventually.Until(redis.PingAsync, pong => pong, "redis-server answering PING");
         return redis;
+    }
+
+    /// <summary>A loopback port nothing listens on now (for a Redis started later).</summary>
+    public static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
