@@ -45,6 +45,11 @@ public sealed class RedisProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        // Redis is the store, not the code under test: under .ci/faketime-check's libfaketime it
+        // never answers (its event loop waits on the faked clock), so it runs on the real clock.
+        info.Environment.Remove("LD_PRELOAD");
+        info.Environment.Remove("FAKETIME");
+
         var process = new Process { StartInfo = info };
         var redis = new RedisProcess(process, port.Value);
         process.OutputDataReceived += (_, e) => redis.Append(e.Data);
