@@ -69,7 +69,7 @@ public sealed class RedisClusterTests
     public async Task A_silo_started_before_its_redis_waits_says_why_and_is_not_ready_until_redis_answers()
     {
         using var dir = new TempDirectory();
-        var port = RedisProcess.FreePort();
+        var port = LoopbackPort.Free();
         await using var silo = SiloProcess.Start("--config", WriteConfig(dir, "node-a", "prod", $"127.0.0.1:{port}"));
 
         var notReady = await Eventually.Until(

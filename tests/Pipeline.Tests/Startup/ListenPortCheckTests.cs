@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Pipeline.Silo;
+using Pipeline.Tests.Support;
 using Xunit;
 
 namespace Pipeline.Tests.Startup;
@@ -39,10 +40,10 @@ public sealed class ListenPortCheckTests
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
-        var problem = ListenPortCheck.FirstProblem(SiloCommand.FreePort(), SiloCommand.FreePort(), $"http://*:{port}");
+        var problem = ListenPortCheck.FirstProblem(LoopbackPort.Free(), LoopbackPort.Free(), $"http://*:{port}");
 
         Assert.Equal($"HTTP port {port} (http://*:{port}) is already in use by another process; choose another with --urls http://0.0.0.0:<port>", problem);
-        Assert.Null(ListenPortCheck.FirstProblem(SiloCommand.FreePort(), SiloCommand.FreePort(), $"http://127.0.0.1:{SiloCommand.FreePort()}"));
-        Assert.StartsWith("--urls: 'localhost:8080' is not an HTTP address", ListenPortCheck.FirstProblem(SiloCommand.FreePort(), SiloCommand.FreePort(), "localhost:8080"), StringComparison.Ordinal);
+        Assert.Null(ListenPortCheck.FirstProblem(LoopbackPort.Free(), LoopbackPort.Free(), $"http://127.0.0.1:{LoopbackPort.Free()}"));
+        Assert.StartsWith("--urls: 'localhost:8080' is not an HTTP address", ListenPortCheck.FirstProblem(LoopbackPort.Free(), LoopbackPort.Free(), "localhost:8080"), StringComparison.Ordinal);
     }
 }

@@ -15,8 +15,8 @@ public sealed partial class ShutdownTests
     public async Task Sigterm_with_the_remote_write_receiver_down_gives_up_at_the_shutdown_timeout_and_logs_what_was_lost()
     {
         using var dir = new TempDirectory();
-        var http = SiloCommand.FreePort();
-        var refused = SiloCommand.FreePort(); // nothing listens there: every send is refused and retried
+        var http = LoopbackPort.Free();
+        var refused = LoopbackPort.Free(); // nothing listens there: every send is refused and retried
         var config = dir.Combine("pipeline.yaml");
         File.WriteAllText(config, $"""
             data_dir: {dir.Combine("data")}
@@ -34,7 +34,7 @@ public sealed partial class ShutdownTests
             """);
 
         await using var silo = SiloCommand.Start(
-            "--config", config, "--urls", $"http://127.0.0.1:{http}", "--silo-port", $"{SiloCommand.FreePort()}", "--gateway-port", $"{SiloCommand.FreePort()}");
+            "--config", config, "--urls", $"http://127.0.0.1:{http}", "--silo-port", $"{LoopbackPort.Free()}", "--gateway-port", $"{LoopbackPort.Free()}");
         await Eventually.Until(() => Task.FromResult(silo.Output), o => o.Contains("samples not accepted", StringComparison.Ordinal) || silo.HasExited, "a refused remote_write request");
         silo.Terminate();
 

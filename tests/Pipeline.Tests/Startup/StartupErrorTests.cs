@@ -31,7 +31,7 @@ public sealed class StartupErrorTests
         var config = dir.Combine("pipeline.yaml");
         File.WriteAllText(config, $"data_dir: {dir.Combine("data")}\n");
 
-        await using var silo = SiloCommand.Start("--confg", config, "--urls", $"http://127.0.0.1:{SiloCommand.FreePort()}");
+        await using var silo = SiloCommand.Start("--confg", config, "--urls", $"http://127.0.0.1:{LoopbackPort.Free()}");
 
         Assert.Equal(SiloExitCodes.BadConfiguration, await silo.ExitCodeAsync(Deadline));
         Assert.StartsWith("error: unknown option '--confg' (did you mean --config?)", silo.Output, StringComparison.Ordinal);
@@ -60,7 +60,7 @@ public sealed class StartupErrorTests
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
         await using var silo = SiloCommand.Start(
-            "--silo-port", $"{port}", "--gateway-port", $"{SiloCommand.FreePort()}", "--urls", $"http://127.0.0.1:{SiloCommand.FreePort()}");
+            "--silo-port", $"{port}", "--gateway-port", $"{LoopbackPort.Free()}", "--urls", $"http://127.0.0.1:{LoopbackPort.Free()}");
 
         Assert.Equal(SiloExitCodes.AddressUnavailable, await silo.ExitCodeAsync(Deadline));
         Assert.Equal(
@@ -75,7 +75,7 @@ public sealed class StartupErrorTests
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
         await using var silo = SiloCommand.Start(
-            "--silo-port", $"{SiloCommand.FreePort()}", "--gateway-port", $"{SiloCommand.FreePort()}", "--urls", $"http://127.0.0.1:{port}");
+            "--silo-port", $"{LoopbackPort.Free()}", "--gateway-port", $"{LoopbackPort.Free()}", "--urls", $"http://127.0.0.1:{port}");
 
         Assert.Equal(SiloExitCodes.AddressUnavailable, await silo.ExitCodeAsync(Deadline));
         Assert.Equal(

@@ -37,7 +37,7 @@ public sealed class RedisProcess : IAsyncDisposable
             throw new InvalidOperationException($"{Binary} is missing: install Debian's redis-server package (apt-get install redis-server), as .ci/run does.");
         }
 
-        port ??= FreePort();
+        port ??= LoopbackPort.Free();
 
         var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "--port", port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
@@ -59,14 +59,6 @@ public sealed class RedisProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         await Eventually.Until(redis.PingAsync, pong => pong, "redis-server answering PING");
         return redis;
-    }
-
-    /// <summary>A loopback port nothing listens on now (for a Redis started later).</summary>
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

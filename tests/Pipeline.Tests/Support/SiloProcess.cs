@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Globalization;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Pipeline.Tests.Support;
@@ -33,7 +32,7 @@ public sealed class SiloProcess : IAsyncDisposable
     public static SiloProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "Pipeline.Silo.dll");
-        var httpPort = FreePort();
+        var httpPort = LoopbackPort.Free();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -49,9 +48,9 @@ public sealed class SiloProcess : IAsyncDisposable
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{httpPort}");
         info.ArgumentList.Add("--silo-port");
-        info.ArgumentList.Add(FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
         info.ArgumentList.Add("--gateway-port");
-        info.ArgumentList.Add(FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
         info.Environment["DOTNET_gcServer"] = "0";
         foreach (var (name, value) in environment)
         {
@@ -182,10 +181,4 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
